@@ -17,12 +17,25 @@ module.exports = tseslint.config(
       // Packages talk through their public entry points, never through relative paths into each other.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*', '**/libs/*', '**/services/*', '@industrialmind/*/src/*'], message: 'Import another package by its name, not by path.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../*', '**/libs/*', '**/services/*', '@industrialmind/*/src/*'],
+              message: 'Import another package by its name, not by path.',
+            },
+          ],
+        },
       ],
       // process.env is read only by config.ts and env.ts files (STYLE.md, Configuration).
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read the environment only in config.ts or env.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment only in config.ts or env.ts.' },
+      ],
     },
   },
-  { files: ['**/config.ts', '**/env.ts', '**/*.test.ts', '**/test/**', '**/testing/**', 'bench/**'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    files: ['**/config.ts', '**/env.ts', '**/*.test.ts', '**/test/**', '**/testing/**', 'bench/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
   { files: ['**/*.test.ts', '**/test/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
 );

@@ -3,10 +3,15 @@
 module.exports = function createJestConfig(overrides = {}) {
   return {
     testEnvironment: 'node',
-    roots: ['<rootDir>/src', '<rootDir>/test'].filter((dir) => require('fs').existsSync(dir.replace('<rootDir>', process.cwd()))),
+    roots: ['<rootDir>/src', '<rootDir>/test'].filter((dir) =>
+      require('fs').existsSync(dir.replace('<rootDir>', process.cwd())),
+    ),
     testMatch: ['**/*.test.ts'],
     transform: {
-      '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+      '^.+\\.ts$': [
+        '@swc/jest',
+        { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+      ],
     },
     moduleFileExtensions: ['ts', 'js', 'json'],
     collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/*.d.ts', '!src/main.ts'],

@@ -1,4 +1,12 @@
-import { AppError, ErrorCode, describeError, isAppError, isRetryable, isUpstreamFailure, toAppError } from './index';
+import {
+  AppError,
+  ErrorCode,
+  describeError,
+  isAppError,
+  isRetryable,
+  isUpstreamFailure,
+  toAppError,
+} from './index';
 
 describe(AppError.name, () => {
   it('derives retryability from the code unless told otherwise', () => {
@@ -8,9 +16,17 @@ describe(AppError.name, () => {
   });
 
   it('serialises code, message and details but not the cause or stack', () => {
-    const sut = new AppError(ErrorCode.NOT_FOUND, 'machine m-1 not found', { details: { id: 'm-1' }, cause: new Error('db') });
+    const sut = new AppError(ErrorCode.NOT_FOUND, 'machine m-1 not found', {
+      details: { id: 'm-1' },
+      cause: new Error('db'),
+    });
     const json = JSON.parse(JSON.stringify(sut));
-    expect(json).toEqual({ code: 'NOT_FOUND', message: 'machine m-1 not found', retryable: false, details: { id: 'm-1' } });
+    expect(json).toEqual({
+      code: 'NOT_FOUND',
+      message: 'machine m-1 not found',
+      retryable: false,
+      details: { id: 'm-1' },
+    });
     expect(sut.cause).toBeInstanceOf(Error);
   });
 

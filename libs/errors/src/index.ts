@@ -58,7 +58,13 @@ export class AppError extends Error {
 }
 
 export function isAppError(err: unknown): err is AppError {
-  return err instanceof AppError || (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AppError' && typeof (err as { code?: unknown }).code === 'string');
+  return (
+    err instanceof AppError ||
+    (typeof err === 'object' &&
+      err !== null &&
+      (err as { name?: unknown }).name === 'AppError' &&
+      typeof (err as { code?: unknown }).code === 'string')
+  );
 }
 
 /**
@@ -71,7 +77,10 @@ export function isRetryable(err: unknown): boolean {
 
 /** Codes that mean "the world is down, not this message": consumers block and back off instead of dead-lettering. */
 export function isUpstreamFailure(err: unknown): boolean {
-  return isAppError(err) && (err.code === ErrorCode.UPSTREAM_UNAVAILABLE || err.code === ErrorCode.UPSTREAM_TIMEOUT);
+  return (
+    isAppError(err) &&
+    (err.code === ErrorCode.UPSTREAM_UNAVAILABLE || err.code === ErrorCode.UPSTREAM_TIMEOUT)
+  );
 }
 
 /** A one-line, human-readable description of any thrown value, for logs and DLQ reasons. */

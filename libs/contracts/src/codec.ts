@@ -1,0 +1,377 @@
+import { isUtf8 } from 'node:buffer';
+import { AppError, ErrorCode } from '@industrialmind/errors';
+import type { z } from 'zod';
+import { AlertSchema, type Alert } from './alert';
+import { AnomalyDetectedSchema, type AnomalyDetected } from './anomaly-detected';
+import {
+  IssueCode,
+  closestMatch,
+  describeValue,
+  failure,
+  formatPath,
+  fromZodIssue,
+  type ContractIssue,
+  type ParseResult,
+} from './issues';
+import type { MachineTypeRegistry, RegisteredMachineType } from './machine-type';
+import { MaintenancePredictionSchema, type MaintenancePrediction } from './maintenance-prediction';
+import { SCHEMA_VERSION_PATTERN } from './primitives';
+import { SensorReadingSchema, fastParseSensorReading, type SensorReading } from './sensor-reading';
+import { SCHEMA_VERSIONS, TOPICS, type Topic } from './topics';
+import { parseSchemaVersion } from './version';
+
+/** Default cap on a raw message, checked before JSON.parse: a reading is ~300 bytes, so this is generous. */
+export const DEFAULT_MAX_BYTES = 64 * 1024;
+
+export interface DecodeOptions {
+  /** Reject raw payloads (Buffer, Uint8Array, string) longer than this many bytes. Default 64 KiB. */
+  maxBytes?: number;
+  /**
+   * Machine types to check `machine_type` and channel names against. Required for sensor-readings; optional
+   * for the other topics (when given, `machine_type` must be registered and anomaly-detected's
+   * `feature_contributions` keys must be its channels).
+   */
+  machineTypes?: MachineTypeRegistry;
+}
+
+export interface SensorReadingDecodeOptions extends DecodeOptions {
+  machineTypes: MachineTypeRegistry;
+}
+
+/** What an encoder accepts: the message, with `schema_version` defaulting to the topic's current version. */
+export type Encodable<T extends { schema_version: string }> = Omit<T, 'schema_version'> & {
+  schema_version?: string;
+};
+
+export type EncodeOptions = DecodeOptions;
+
+/** The payload type of each topic. */
+export interface TopicPayloads {
+  'sensor-readings': SensorReading;
+  'anomaly-detected': AnomalyDetected;
+  'maintenance-predictions': MaintenancePrediction;
+  alerts: Alert;
+}
+
+/** sensor-readings needs a machine type registry; the other topics take options optionally. */
+export type DecodeArgs<T extends Topic> = T extends 'sensor-readings'
+  ? [options: SensorReadingDecodeOptions]
+  : [options?: DecodeOptions];
+
+interface Codec<T> {
+  topic: Topic;
+  schema: z.ZodType<T>;
+  /** Hot path: returns the value if certainly valid, undefined if the slow path must decide. */
+  fast?: (input: unknown, registry: MachineTypeRegistry) => T | undefined;
+  /** Checks zod cannot express (they depend on the registry); they see the raw input. */
+  extra?: (input: Record<string, unknown>, registry: MachineTypeRegistry, issues: ContractIssue[]) => void;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function tooLarge(bytes: number, maxBytes: number): ParseResult<never> {
+  return failure([
+    {
+      code: IssueCode.PAYLOAD_TOO_LARGE,
+      path: '',
+      message: `is ${bytes} bytes, over the limit of ${maxBytes} bytes`,
+    },
+  ]);
+}
+
+/**
+ * Raw bytes or text to a JSON value, size-checked first so an oversized message costs no parsing. Anything
+ * else is taken as an already-decoded value (e.g. an HTTP body).
+ */
+function readPayload(raw: unknown, maxBytes: number): ParseResult<unknown> {
+  let text: string;
+  if (raw instanceof Uint8Array) {
+    if (raw.byteLength > maxBytes) return tooLarge(raw.byteLength, maxBytes);
+    if (!isUtf8(raw)) {
+      return failure([{ code: IssueCode.INVALID_ENCODING, path: '', message: 'is not valid UTF-8 text' }]);
+    }
+    text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  } else if (typeof raw === 'string') {
+    // UTF-8 takes 1-3 bytes per UTF-16 unit, so the exact count is needed only between length and 3 x length.
+    if (raw.length > maxBytes || (raw.length * 3 > maxBytes && Buffer.byteLength(raw, 'utf8') > maxBytes)) {
+      return tooLarge(Buffer.byteLength(raw, 'utf8'), maxBytes);
+    }
+    text = raw;
+  } else {
+    return { ok: true, value: raw };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    return failure([{ code: IssueCode.INVALID_JSON, path: '', message: `is not valid JSON (${detail})` }]);
+  }
+}
+
+function checkMachineType(
+  input: Record<string, unknown>,
+  registry: MachineTypeRegistry,
+  issues: ContractIssue[],
+): RegisteredMachineType | undefined {
+  const name = input.machine_type;
+  if (typeof name !== 'string') return undefined;
+  const type = registry.get(name);
+  if (type === undefined) {
+    const guess = closestMatch(name, registry.names());
+    issues.push({
+      code: IssueCode.UNKNOWN_MACHINE_TYPE,
+      path: 'machine_type',
+      message: `machine type ${JSON.stringify(name)} is not registered (registered: ${registry.names().join(', ')})${
+        guess === undefined ? '' : `. Did you mean "${guess}"?`
+      }`,
+    });
+  }
+  return type;
+}
+
+function checkChannels(
+  input: Record<string, unknown>,
+  field: string,
+  type: RegisteredMachineType,
+  issues: ContractIssue[],
+): void {
+  const record = input[field];
+  if (!isRecord(record)) return;
+  for (const channel of Object.keys(record)) {
+    if (type.channelNames.has(channel)) continue;
+    const guess = type.channelsBySourceName.get(channel) ?? closestMatch(channel, type.channelNames);
+    issues.push({
+      code: IssueCode.UNKNOWN_CHANNEL,
+      path: formatPath([field, channel]),
+      message: `channel ${JSON.stringify(channel)} is not declared by machine type "${type.name}" (declared: ${
+        type.declaredChannels
+      })${guess === undefined ? '' : `. Did you mean "${guess}"?`}`,
+    });
+  }
+}
+
+/**
+ * zod drops a `__proto__` key from records without an issue (to avoid prototype pollution); JSON.parse makes
+ * it an own key. Report it like any other key that breaks the metadata key pattern.
+ */
+function checkMetadataKeys(input: Record<string, unknown>, issues: ContractIssue[]): void {
+  const metadata = input.metadata;
+  if (isRecord(metadata) && Object.prototype.hasOwnProperty.call(metadata, '__proto__')) {
+    issues.push({
+      code: IssueCode.INVALID_KEY,
+      path: formatPath(['metadata', '__proto__']),
+      message: 'key "__proto__" is not allowed',
+    });
+  }
+}
+
+function channelChecks(field: string) {
+  return (input: Record<string, unknown>, registry: MachineTypeRegistry, issues: ContractIssue[]): void => {
+    const type = checkMachineType(input, registry, issues);
+    if (type !== undefined) checkChannels(input, field, type, issues);
+  };
+}
+
+const CODECS: { readonly [T in Topic]: Codec<TopicPayloads[T]> } = {
+  'sensor-readings': {
+    topic: TOPICS.SENSOR_READINGS,
+    schema: SensorReadingSchema,
+    fast: fastParseSensorReading,
+    extra: (input, registry, issues) => {
+      channelChecks('readings')(input, registry, issues);
+      checkMetadataKeys(input, issues);
+    },
+  },
+  'anomaly-detected': {
+    topic: TOPICS.ANOMALY_DETECTED,
+    schema: AnomalyDetectedSchema,
+    extra: channelChecks('feature_contributions'),
+  },
+  'maintenance-predictions': {
+    topic: TOPICS.MAINTENANCE_PREDICTIONS,
+    schema: MaintenancePredictionSchema,
+    extra: (input, registry, issues) => void checkMachineType(input, registry, issues),
+  },
+  alerts: {
+    topic: TOPICS.ALERTS,
+    schema: AlertSchema,
+    extra: (input, registry, issues) => void checkMachineType(input, registry, issues),
+  },
+};
+
+function codecFor<T extends Topic>(topic: T): Codec<TopicPayloads[T]> {
+  const codec = Object.prototype.hasOwnProperty.call(CODECS, topic) ? CODECS[topic] : undefined;
+  if (codec === undefined) {
+    throw new AppError(
+      ErrorCode.INTERNAL,
+      `no contract for topic "${String(topic)}" (known: ${Object.keys(CODECS).join(', ')})`,
+    );
+  }
+  return codec as Codec<TopicPayloads[T]>;
+}
+
+function unsupportedVersion(topic: Topic, version: string): ContractIssue | undefined {
+  const current = SCHEMA_VERSIONS[topic];
+  const received = parseSchemaVersion(version);
+  const ours = parseSchemaVersion(current)!;
+  if (received === undefined || received.major === ours.major) return undefined;
+  return {
+    code: IssueCode.UNSUPPORTED_SCHEMA_VERSION,
+    path: 'schema_version',
+    message: `major version ${received.major} ("${version}") is not supported: this reader understands ${ours.major}.x (current ${current}); upgrade the reader or the contracts package`,
+  };
+}
+
+function validate<T>(
+  codec: Codec<T>,
+  input: unknown,
+  registry: MachineTypeRegistry | undefined,
+  useFastPath = true,
+): ParseResult<T> {
+  if (useFastPath && codec.fast !== undefined && registry !== undefined) {
+    const value = codec.fast(input, registry);
+    if (value !== undefined) return { ok: true, value };
+  }
+  if (
+    isRecord(input) &&
+    typeof input.schema_version === 'string' &&
+    SCHEMA_VERSION_PATTERN.test(input.schema_version)
+  ) {
+    // Another MAJOR means another shape: listing its "missing" or "wrong" fields against ours would mislead.
+    const issue = unsupportedVersion(codec.topic, input.schema_version);
+    if (issue !== undefined) return failure([issue]);
+  }
+  const parsed = codec.schema.safeParse(input);
+  const issues = parsed.success ? [] : parsed.error.issues.map((issue) => fromZodIssue(issue, input));
+  if (registry !== undefined && codec.extra !== undefined && isRecord(input)) {
+    const specific: ContractIssue[] = [];
+    codec.extra(input, registry, specific);
+    if (specific.length > 0) {
+      // A registry check says more than zod's generic one about the same field (e.g. an undeclared channel
+      // that is also not snake_case): keep the specific one.
+      const paths = new Set(specific.map((issue) => issue.path));
+      return failure([...issues.filter((issue) => !paths.has(issue.path)), ...specific]);
+    }
+  }
+  return parsed.success ? { ok: true, value: parsed.data } : failure(issues);
+}
+
+/** @internal The validation behind {@link decode} without the fast path, for the differential test. */
+export function validateWithoutFastPath<T extends Topic>(
+  topic: T,
+  input: unknown,
+  registry: MachineTypeRegistry,
+): ParseResult<TopicPayloads[T]> {
+  return validate(codecFor(topic), input, registry, false);
+}
+
+function checkMaxBytes(maxBytes: number | undefined): number {
+  if (maxBytes === undefined) return DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new AppError(
+      ErrorCode.INTERNAL,
+      `maxBytes must be a positive integer, got ${describeValue(maxBytes)}`,
+    );
+  }
+  return maxBytes;
+}
+
+/**
+ * Parses one message of `topic` at a boundary. `raw` may be a Buffer/Uint8Array (UTF-8 JSON, e.g. a Kafka
+ * value), a string (JSON text) or an already-decoded value. Never throws for bad input: it returns every
+ * issue with a one-line `reason` fit for a DLQ record. Throws only for programming errors (unknown topic,
+ * missing registry for sensor-readings, invalid options).
+ */
+export function decode<T extends Topic>(
+  topic: T,
+  raw: unknown,
+  ...args: DecodeArgs<T>
+): ParseResult<TopicPayloads[T]> {
+  const codec = codecFor(topic);
+  const options: DecodeOptions = args[0] ?? {};
+  if (topic === TOPICS.SENSOR_READINGS && options.machineTypes === undefined) {
+    throw new AppError(
+      ErrorCode.INTERNAL,
+      'decoding sensor-readings needs options.machineTypes (a MachineTypeRegistry)',
+    );
+  }
+  const payload = readPayload(raw, checkMaxBytes(options.maxBytes));
+  if (!payload.ok) return payload;
+  return validate(codec, payload.value, options.machineTypes);
+}
+
+/**
+ * Validates a message and serialises it to UTF-8 JSON for the wire. Fills in `schema_version` with the
+ * topic's current version when absent, drops fields the schema does not know, and throws an AppError
+ * (`VALIDATION_FAILED` with `details.issues`, or `PAYLOAD_TOO_LARGE`) rather than publish what readers
+ * would reject. Channel names are checked when `options.machineTypes` is given.
+ */
+export function encode<T extends Topic>(
+  topic: T,
+  value: Encodable<TopicPayloads[T]>,
+  options: EncodeOptions = {},
+): Buffer {
+  const codec = codecFor(topic);
+  const maxBytes = checkMaxBytes(options.maxBytes);
+  const message = { ...value, schema_version: value.schema_version ?? SCHEMA_VERSIONS[topic] } as unknown;
+  const result = validate(codec, message, options.machineTypes);
+  if (!result.ok) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, `invalid ${topic} message: ${result.reason}`, {
+      details: { topic, issues: result.issues },
+    });
+  }
+  const bytes = Buffer.from(JSON.stringify(result.value), 'utf8');
+  if (bytes.byteLength > maxBytes) {
+    throw new AppError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `${topic} message is ${bytes.byteLength} bytes, over the limit of ${maxBytes} bytes`,
+      {
+        details: { topic, bytes: bytes.byteLength, maxBytes },
+      },
+    );
+  }
+  return bytes;
+}
+
+export function parseSensorReading(
+  raw: unknown,
+  options: SensorReadingDecodeOptions,
+): ParseResult<SensorReading> {
+  return decode(TOPICS.SENSOR_READINGS, raw, options);
+}
+
+export function parseAnomalyDetected(raw: unknown, options?: DecodeOptions): ParseResult<AnomalyDetected> {
+  return decode(TOPICS.ANOMALY_DETECTED, raw, options);
+}
+
+export function parseMaintenancePrediction(
+  raw: unknown,
+  options?: DecodeOptions,
+): ParseResult<MaintenancePrediction> {
+  return decode(TOPICS.MAINTENANCE_PREDICTIONS, raw, options);
+}
+
+export function parseAlert(raw: unknown, options?: DecodeOptions): ParseResult<Alert> {
+  return decode(TOPICS.ALERTS, raw, options);
+}
+
+export function encodeSensorReading(value: Encodable<SensorReading>, options?: EncodeOptions): Buffer {
+  return encode(TOPICS.SENSOR_READINGS, value, options);
+}
+
+export function encodeAnomalyDetected(value: Encodable<AnomalyDetected>, options?: EncodeOptions): Buffer {
+  return encode(TOPICS.ANOMALY_DETECTED, value, options);
+}
+
+export function encodeMaintenancePrediction(
+  value: Encodable<MaintenancePrediction>,
+  options?: EncodeOptions,
+): Buffer {
+  return encode(TOPICS.MAINTENANCE_PREDICTIONS, value, options);
+}
+
+export function encodeAlert(value: Encodable<Alert>, options?: EncodeOptions): Buffer {
+  return encode(TOPICS.ALERTS, value, options);
+}

@@ -1,0 +1,78 @@
+import type { IncomingMessage, MessageHeaders, OutgoingMessage } from './port';
+
+/** Header names of a dead-letter record; the value and key stay the original bytes so it can be replayed. */
+export const DLQ_HEADERS = {
+  originalTopic: 'x-dlq-original-topic',
+  originalPartition: 'x-dlq-original-partition',
+  originalOffset: 'x-dlq-original-offset',
+  originalTimestamp: 'x-dlq-original-timestamp',
+  groupId: 'x-dlq-group-id',
+  reason: 'x-dlq-reason',
+  errors: 'x-dlq-errors',
+  failedAt: 'x-dlq-failed-at',
+} as const;
+
+export interface DeadLetterInfo {
+  originalTopic: string;
+  originalPartition: number;
+  originalOffset: string;
+  originalTimestampMs: number;
+  groupId: string;
+  reason: string;
+  /** Every error seen across attempts, oldest first. */
+  errors: string[];
+  failedAt: string;
+  /** The original headers, without the dead-letter ones. */
+  headers: MessageHeaders;
+}
+
+export function toDeadLetter(message: IncomingMessage, groupId: string, errors: string[]): OutgoingMessage {
+  const reason = errors[errors.length - 1] ?? 'unknown';
+  return {
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      [DLQ_HEADERS.originalTopic]: message.topic,
+      [DLQ_HEADERS.originalPartition]: String(message.partition),
+      [DLQ_HEADERS.originalOffset]: message.offset,
+      [DLQ_HEADERS.originalTimestamp]: String(message.timestampMs),
+      [DLQ_HEADERS.groupId]: groupId,
+      [DLQ_HEADERS.reason]: truncate(reason, 2000),
+      [DLQ_HEADERS.errors]: truncate(JSON.stringify(errors.map((e) => truncate(e, 1000))), 8000),
+      [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+    },
+  };
+}
+
+/** Reads the dead-letter headers back; undefined when the message is not a dead-letter record. */
+export function parseDeadLetter(message: IncomingMessage): DeadLetterInfo | undefined {
+  const h = message.headers;
+  const topic = h[DLQ_HEADERS.originalTopic];
+  if (topic === undefined) return undefined;
+  const headers: MessageHeaders = {};
+  const ours = new Set<string>(Object.values(DLQ_HEADERS));
+  for (const [k, v] of Object.entries(h)) if (!ours.has(k)) headers[k] = v;
+  let errors: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(h[DLQ_HEADERS.errors] ?? '[]');
+    if (Array.isArray(parsed)) errors = parsed.map(String);
+  } catch {
+    errors = [h[DLQ_HEADERS.errors] ?? ''];
+  }
+  return {
+    originalTopic: topic,
+    originalPartition: Number(h[DLQ_HEADERS.originalPartition]),
+    originalOffset: h[DLQ_HEADERS.originalOffset] ?? '',
+    originalTimestampMs: Number(h[DLQ_HEADERS.originalTimestamp]),
+    groupId: h[DLQ_HEADERS.groupId] ?? '',
+    reason: h[DLQ_HEADERS.reason] ?? '',
+    errors,
+    failedAt: h[DLQ_HEADERS.failedAt] ?? '',
+    headers,
+  };
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,334 @@
+import { AppError, ErrorCode } from '@industrialmind/errors';
+import {
+  CompressionTypes,
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaMessage,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import { AbortedError, injectTraceContext, resolvePolicy, runBatch } from './processing';
+import {
+  dlqTopicOf,
+  silentLogger,
+  type BatchHandler,
+  type BusLogger,
+  type EventBus,
+  type IncomingMessage,
+  type MessageHeaders,
+  type OutgoingMessage,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicSpec,
+} from './port';
+
+export interface KafkaEventBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** gzip (default) trades CPU for bandwidth; kafkajs has no built-in snappy/lz4/zstd codec. */
+  compression?: 'gzip' | 'none';
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** A member that sends no heartbeat for this long is removed and its partitions reassigned (broker min 6 s). */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Longest the broker holds a fetch waiting for data; bounds end-to-end latency at low rates. */
+  maxWaitTimeMs?: number;
+  maxBytesPerPartition?: number;
+  /** Messages per produce request; larger sends are split. */
+  maxMessagesPerRequest?: number;
+  ssl?: boolean;
+  sasl?: SASLOptions;
+  logger?: BusLogger;
+}
+
+/** Our knobs' defaults, chosen for ~1 kB-or-smaller readings at tens of thousands per second. */
+const DEFAULTS = {
+  compression: 'gzip' as const,
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 30_000,
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3_000,
+  maxWaitTimeMs: 100,
+  maxBytesPerPartition: 4 * 1024 * 1024,
+  maxMessagesPerRequest: 5_000,
+};
+
+/** The EventBus on Apache Kafka through kafkajs: acks=all, idempotent producer, commit after handling. */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly options: KafkaEventBusOptions &
+    Omit<typeof DEFAULTS, 'compression'> & { compression: 'gzip' | 'none' };
+  private readonly logger: BusLogger;
+  private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly subscriptions: KafkaSubscription[] = [];
+
+  constructor(options: KafkaEventBusOptions) {
+    if (options.brokers.length === 0)
+      throw new AppError(ErrorCode.CONFIG_INVALID, 'at least one Kafka broker is required');
+    this.options = {
+      ...DEFAULTS,
+      ...stripUndefined(options),
+      brokers: options.brokers,
+      clientId: options.clientId,
+    };
+    this.logger = options.logger ?? silentLogger;
+    const logger = this.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: this.options.connectionTimeoutMs,
+      requestTimeout: this.options.requestTimeoutMs,
+      ...(options.ssl ? { ssl: true } : {}),
+      ...(options.sasl ? { sasl: options.sasl } : {}),
+      logLevel: logLevel.WARN,
+      // kafkajs logs through ours, so its warnings reach the same JSON stream with the same fields.
+      logCreator:
+        () =>
+        ({ level, log }) => {
+          const { message, ...extra } = log;
+          const fields = { component: 'kafkajs', ...extra };
+          if (level === logLevel.ERROR) logger.error(fields, message);
+          else if (level === logLevel.WARN) logger.warn(fields, message);
+          else logger.debug(fields, message);
+        },
+    });
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      // Idempotence needs acks=all and one in-flight request per connection (kafkajs enforces the latter),
+      // so a retried produce can never be written twice nor reordered.
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+      });
+      const admin = this.kafka.admin();
+      try {
+        await producer.connect();
+        await admin.connect();
+      } catch (err) {
+        this.connecting = undefined;
+        await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+        throw translate(err, 'connect to Kafka');
+      }
+      this.producer = producer;
+      this.admin = admin;
+    })();
+    return this.connecting;
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = await this.ready().then(() => this.admin!);
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = specs.flatMap((s) => [
+        { topic: s.topic, numPartitions: s.partitions ?? -1 },
+        { topic: dlqTopicOf(s.topic), numPartitions: s.partitions ?? -1 },
+      ]);
+      const missing = wanted.filter((t) => !existing.has(t.topic));
+      if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (err) {
+      throw translate(err, 'create topics');
+    }
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.ready();
+    const producer = this.producer!;
+    const compression = this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    const traceHeaders = injectTraceContext({});
+    const hasTrace = Object.keys(traceHeaders).length > 0;
+    const size = this.options.maxMessagesPerRequest;
+    try {
+      for (let i = 0; i < messages.length; i += size) {
+        const chunk = messages.slice(i, i + size);
+        await producer.send({
+          topic,
+          acks: -1,
+          compression,
+          messages: chunk.map((m) => ({
+            key: m.key,
+            value: m.value,
+            headers: hasTrace ? { ...traceHeaders, ...m.headers } : m.headers,
+            ...(m.timestampMs === undefined ? {} : { timestamp: String(m.timestampMs) }),
+          })),
+        });
+      }
+    } catch (err) {
+      throw translate(err, `publish to ${topic}`);
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    await this.ready();
+    const policy = resolvePolicy(options);
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs,
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
+      allowAutoTopicCreation: true,
+    });
+    const subscription = new KafkaSubscription(
+      options.groupId,
+      consumer,
+      options.drainTimeoutMs ?? 10_000,
+      () => {
+        const i = this.subscriptions.indexOf(subscription);
+        if (i >= 0) this.subscriptions.splice(i, 1);
+      },
+    );
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          const { topic, partition } = batch;
+          const all = batch.messages;
+          for (let i = 0; i < all.length; i += policy.maxBatchSize) {
+            if (!isRunning() || isStale() || subscription.isStopping) return;
+            const chunk = all.slice(i, i + policy.maxBatchSize).map((m) => toIncoming(topic, partition, m));
+            try {
+              await runBatch(chunk, handler, policy, {
+                signal: subscription.signal,
+                isStopping: () => subscription.isStopping,
+                heartbeat,
+                publishDeadLetters: (records) => this.publish(dlqTopicOf(topic), records),
+              });
+            } catch (err) {
+              if (err instanceof AbortedError) return;
+              throw err;
+            }
+            const last = chunk[chunk.length - 1]!.offset;
+            // Commit only after the handler returned: a crash before this line redelivers the chunk.
+            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+            resolveOffset(last);
+            await heartbeat();
+          }
+        },
+      });
+    } catch (err) {
+      await consumer.disconnect().catch(() => {});
+      throw translate(err, `subscribe ${options.groupId} to ${options.topics.join(',')}`);
+    }
+    this.subscriptions.push(subscription);
+    this.logger.info({ group_id: options.groupId, topics: options.topics }, 'consumer subscribed');
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    await this.ready();
+    try {
+      await this.admin!.describeCluster();
+    } catch (err) {
+      throw translate(err, 'reach Kafka');
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const sub of [...this.subscriptions].reverse()) await sub.stop();
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    this.connecting = undefined;
+    await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
+  }
+
+  private async ready(): Promise<void> {
+    if (!this.producer) await this.connect();
+  }
+}
+
+class KafkaSubscription implements Subscription {
+  private readonly abort = new AbortController();
+  private stopped: Promise<void> | undefined;
+  isStopping = false;
+  constructor(
+    readonly groupId: string,
+    private readonly consumer: Consumer,
+    private readonly drainTimeoutMs: number,
+    private readonly onStopped: () => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      // kafkajs waits for the running eachBatch to return. A batch waiting to retry gives up at once; one still
+      // in its handler gets drainTimeoutMs, then is abandoned uncommitted, so a stop never hangs.
+      this.isStopping = true;
+      const timer = setTimeout(() => this.abort.abort(), this.drainTimeoutMs);
+      try {
+        await this.consumer.stop();
+        await this.consumer.disconnect();
+      } finally {
+        clearTimeout(timer);
+        this.abort.abort();
+        this.onStopped();
+      }
+    })();
+    return this.stopped;
+  }
+}
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key === null ? null : m.key.toString(),
+    value: m.value ?? Buffer.alloc(0),
+    headers: decodeHeaders(m.headers),
+    timestampMs: Number(m.timestamp),
+  };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
+  const out: MessageHeaders = {};
+  if (!headers) return out;
+  for (const key in headers) {
+    const v = headers[key];
+    if (v === undefined) continue;
+    const one = Array.isArray(v) ? v[v.length - 1] : v;
+    if (one !== undefined) out[key] = one.toString();
+  }
+  return out;
+}
+
+/** kafkajs errors become AppErrors: retriable ones as UPSTREAM_UNAVAILABLE, so consumers block instead of dropping. */
+function translate(err: unknown, action: string): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { name?: string; message?: string; retriable?: boolean };
+  const message = `could not ${action}: ${e?.message ?? String(err)}`;
+  if (e?.name === 'KafkaJSRequestTimeoutError' || e?.name === 'KafkaJSTimeout') {
+    return new AppError(ErrorCode.UPSTREAM_TIMEOUT, message, { cause: err });
+  }
+  const connectionLike =
+    /KafkaJS(Connection|NumberOfRetriesExceeded|BrokerNotFound|ConnectionClosed|Timeout)/.test(e?.name ?? '');
+  if (e?.retriable || connectionLike)
+    return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, message, { cause: err });
+  return new AppError(ErrorCode.INTERNAL, message, { cause: err, retryable: false });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBus {
+  return new KafkaEventBus(options);
+}

@@ -1,0 +1,2 @@
+export { describeEventBusContract, type EventBusHarness } from './event-bus.contract';
+export { installTestTracing } from './tracing';

@@ -1,0 +1,98 @@
+import { trace } from '@opentelemetry/api';
+import type { RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+
+/** Route label for requests that matched no route (404s, bodies rejected before routing). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+export interface MetricsRegistryOptions {
+  /** Labels added to every series, e.g. `{ service: 'ingestion' }`. */
+  defaultLabels?: Record<string, string>;
+  /** Process metrics (CPU, memory, event-loop lag, GC), default true. */
+  collectDefaults?: boolean;
+}
+
+/** A prom-client registry with the process metrics every service exposes. */
+export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Registry {
+  const registry = new Registry();
+  if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
+  if (options.collectDefaults ?? true) collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+// Metrics are registered once per registry: a second app on the same registry (tests, an admin port) reuses them.
+function once<T extends Metric>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+function routePath(path: unknown): string {
+  return Array.isArray(path) ? path.map(String).join('|') : String(path);
+}
+
+interface RouteLike {
+  path?: unknown;
+}
+
+/**
+ * RED metrics per route: `http_requests_total{method,route,status}` and `http_request_duration_seconds`. The route
+ * label is the matched pattern (`/machines/:id`), never the raw path, so cardinality stays bounded.
+ */
+export function redMetrics(registry: Registry): RequestHandler {
+  const requests = once(
+    registry,
+    'http_requests_total',
+    () =>
+      new Counter({
+        name: 'http_requests_total',
+        help: 'HTTP requests by method, route pattern and status.',
+        labelNames: ['method', 'route', 'status'],
+        registers: [registry],
+      }),
+  );
+  const duration = once(
+    registry,
+    'http_request_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'http_request_duration_seconds',
+        help: 'HTTP request duration in seconds by method, route pattern and status.',
+        labelNames: ['method', 'route', 'status'],
+        registers: [registry],
+      }),
+  );
+
+  return (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    const span = trace.getActiveSpan();
+    let route = UNMATCHED_ROUTE;
+    // The router assigns req.route when a route matches, while req.baseUrl still holds the mount path of the router
+    // that owns it; by the time the response ends (or an error has left the router) baseUrl has been reset. So the
+    // pattern is captured at assignment.
+    let matched: RouteLike | undefined;
+    Object.defineProperty(req, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => matched,
+      set: (value: RouteLike | undefined) => {
+        matched = value;
+        if (value?.path === undefined) return;
+        route = `${req.baseUrl}${routePath(value.path)}`;
+        span?.setAttribute('http.route', route);
+        span?.updateName(`${req.method} ${route}`);
+      },
+    });
+
+    res.once('close', () => {
+      const labels = {
+        method: req.method,
+        route,
+        status: res.writableFinished ? String(res.statusCode) : 'aborted',
+      };
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      requests.inc(labels);
+      duration.observe(labels, seconds);
+      req.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request completed');
+    });
+    next();
+  };
+}
