@@ -40,6 +40,12 @@ export interface KafkaEventBusOptions {
   maxBytesPerPartition?: number;
   /** Messages per produce request; larger sends are split. */
   maxMessagesPerRequest?: number;
+  /**
+   * By default handled offsets are committed after every fetch round (and on rebalance and stop). With this
+   * set, they are also committed between the chunks of one large fetch once this much time passed. Either
+   * way a crash redelivers uncommitted work, never loses any.
+   */
+  commitIntervalMs?: number;
   ssl?: boolean;
   sasl?: SASLOptions;
   logger?: BusLogger;
@@ -154,12 +160,17 @@ export class KafkaEventBus implements EventBus {
           topic,
           acks: -1,
           compression,
-          messages: chunk.map((m) => ({
-            key: m.key,
-            value: m.value,
-            headers: hasTrace ? { ...traceHeaders, ...m.headers } : m.headers,
-            ...(m.timestampMs === undefined ? {} : { timestamp: String(m.timestampMs) }),
-          })),
+          // Our message shape is kafkajs's (it ignores timestampMs), so untraced messages go through uncopied.
+          messages: chunk.map((m) =>
+            !hasTrace && m.timestampMs === undefined
+              ? m
+              : {
+                  key: m.key,
+                  value: m.value,
+                  headers: hasTrace ? { ...traceHeaders, ...m.headers } : m.headers,
+                  ...(m.timestampMs === undefined ? {} : { timestamp: String(m.timestampMs) }),
+                },
+          ),
         });
       }
     } catch (err) {
@@ -191,10 +202,22 @@ export class KafkaEventBus implements EventBus {
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
-        autoCommit: false,
+        // Offsets are resolved only after the handler returned for them, and kafkajs commits only resolved
+        // offsets (after each batch, on rebalance and on stop). A crash before that redelivers the messages.
+        autoCommit: true,
+        ...(this.options.commitIntervalMs === undefined
+          ? {}
+          : { autoCommitInterval: this.options.commitIntervalMs }),
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        eachBatch: async ({
+          batch,
+          heartbeat,
+          isRunning,
+          isStale,
+          resolveOffset,
+          commitOffsetsIfNecessary,
+        }) => {
           const { topic, partition } = batch;
           const all = batch.messages;
           for (let i = 0; i < all.length; i += policy.maxBatchSize) {
@@ -211,10 +234,8 @@ export class KafkaEventBus implements EventBus {
               if (err instanceof AbortedError) return;
               throw err;
             }
-            const last = chunk[chunk.length - 1]!.offset;
-            // Commit only after the handler returned: a crash before this line redelivers the chunk.
-            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-            resolveOffset(last);
+            resolveOffset(chunk[chunk.length - 1]!.offset);
+            if (this.options.commitIntervalMs !== undefined) await commitOffsetsIfNecessary();
             await heartbeat();
           }
         },
