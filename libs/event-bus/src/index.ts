@@ -5,3 +5,4 @@ export { partitionForKey } from './partitioner';
 export { MemoryEventBus, createMemoryEventBus, type MemoryEventBusOptions } from './memory.adapter';
 export { KafkaEventBus, createKafkaEventBus, type KafkaEventBusOptions } from './kafka.adapter';
 export { createEventBus, type EventBusConfig } from './factory';
+export { eventBusEnv, eventBusConfigFromEnv, type EventBusEnv } from './env';

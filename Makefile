@@ -1,0 +1,49 @@
+# IndustrialMind developer entry points. The first two are all a newcomer needs:
+#   make demo   runs the platform in the single-process lite profile (no servers needed)
+#   make test   installs what is missing, starts the local servers, runs every check and test, stops the servers
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export TURBO_TELEMETRY_DISABLED := 1
+export DO_NOT_TRACK := 1
+export NEXT_TELEMETRY_DISABLED := 1
+
+PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split('@')[1]" 2>/dev/null)
+
+.PHONY: help bootstrap build demo test lint typecheck unit up down bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+bootstrap: ## install the toolchain and dependencies (idempotent)
+	@scripts/bootstrap.sh
+
+build: bootstrap ## compile every package
+	@pnpm turbo run build --output-logs=errors-only
+
+demo: build ## run the lite profile in one process (Ctrl-C to stop)
+	@bin/industrialmind demo $(ARGS)
+
+test: bootstrap ## lint, typecheck, unit + contract + integration tests against real local servers, coverage
+	@scripts/test.sh
+
+lint: build ## eslint + prettier
+	@pnpm turbo run lint --output-logs=errors-only && pnpm exec prettier --check . --log-level warn
+
+typecheck: build ## tsc --noEmit everywhere
+	@pnpm turbo run typecheck --output-logs=errors-only
+
+unit: build ## fast tests only, no servers
+	@pnpm turbo run test --output-logs=errors-only
+
+up: ## start the local servers (Kafka) for development
+	@infrastructure/local/kafka.sh start
+
+down: ## stop the local servers
+	@infrastructure/local/kafka.sh stop
+
+bench: build ## run the benchmarks against local servers (see docs/benchmarks.md)
+	@infrastructure/local/kafka.sh start
+	@bin/industrialmind bench event-bus $(ARGS)
+
+clean: ## remove build outputs
+	@pnpm turbo run clean >/dev/null; rm -rf .turbo
