@@ -34,7 +34,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/env.ts', '**/*.test.ts', '**/test/**', '**/testing/**', 'bench/**'],
+    files: ['**/config.ts', '**/env.ts', '**/*.test.ts', '**/test/**', '**/testing/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   { files: ['**/*.test.ts', '**/test/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },

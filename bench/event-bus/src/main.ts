@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BROKERS } from './config';
 import { formatRate, makePayloads, median } from './stats';
 import { runOurs, runPlain, type RunResult } from './variants';
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
       'in-flight': { type: 'string', default: '4' },
       size: { type: 'string', default: '200' },
       compression: { type: 'string', default: 'gzip' },
-      brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' },
+      brokers: { type: 'string', default: DEFAULT_BROKERS },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
