@@ -1,3 +1,3 @@
 module.exports = require('@industrialmind/jest-config')({
-  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts', '!src/main.ts', '!src/variants.ts', '!src/config.ts'],
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts', '!src/main.ts', '!src/config.ts'],
 });
