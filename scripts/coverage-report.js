@@ -29,7 +29,9 @@ for (const r of rows) {
   const bad = !(r.pct >= FLOOR);
   if (bad) failed++;
   const pct = Number.isNaN(r.pct) ? '  n/a ' : `${r.pct.toFixed(1).padStart(5)}%`;
-  process.stdout.write(`${r.name.padEnd(width)}  ${pct}   ${String(r.covered).padStart(6)}/${r.total}${bad ? '   < ' + FLOOR + ' %' : ''}\n`);
+  process.stdout.write(
+    `${r.name.padEnd(width)}  ${pct}   ${String(r.covered).padStart(6)}/${r.total}${bad ? '   < ' + FLOOR + ' %' : ''}\n`,
+  );
 }
 if (failed > 0) {
   process.stderr.write(`${failed} package(s) below ${FLOOR} % line coverage or without a report\n`);
