@@ -3,6 +3,7 @@
 module.exports = function createJestConfig(overrides = {}) {
   return {
     testEnvironment: 'node',
+    verbose: true,
     roots: ['<rootDir>/src', '<rootDir>/test'].filter((dir) =>
       require('fs').existsSync(dir.replace('<rootDir>', process.cwd())),
     ),
