@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createKafkaEventBus } from '@industrialmind/event-bus';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 
 export interface RunOptions {
   brokers: string[];
@@ -95,7 +95,12 @@ export async function runOurs(options: RunOptions): Promise<RunResult> {
 /** Plain kafkajs as one would write it for throughput: same producer settings, eachBatch with auto-commit. */
 export async function runPlain(options: RunOptions): Promise<RunResult> {
   const kafka = new Kafka({ clientId: 'bench-plain', brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
   await admin.createTopics({ topics: [{ topic: options.topic, numPartitions: 6 }], waitForLeaders: true });

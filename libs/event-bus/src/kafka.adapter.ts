@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from '@industrialmind/errors';
 import {
   CompressionTypes,
   Kafka,
+  Partitioners,
   logLevel,
   type Admin,
   type Consumer,
@@ -97,8 +98,14 @@ export class KafkaEventBus implements EventBus {
       logCreator:
         () =>
         ({ level, log }) => {
-          const { message, ...extra } = log;
-          const fields = { component: 'kafkajs', ...extra };
+          const {
+            message,
+            timestamp: _t,
+            logger: _l,
+            stack: _s,
+            ...extra
+          } = log as typeof log & Record<string, unknown>;
+          const fields = { source: 'kafkajs', ...extra };
           if (level === logLevel.ERROR) logger.error(fields, message);
           else if (level === logLevel.WARN) logger.warn(fields, message);
           else logger.debug(fields, message);
@@ -114,6 +121,8 @@ export class KafkaEventBus implements EventBus {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: true,
+        // Java-compatible murmur2: a key maps to the same partition as with Kafka's own clients.
+        createPartitioner: Partitioners.DefaultPartitioner,
       });
       const admin = this.kafka.admin();
       try {

@@ -313,7 +313,7 @@ export class MemoryMember implements Subscription {
       );
       position = p.base;
     }
-    if (position === undefined || !group.committed.has(key)) group.committed.set(key, position);
+    if (!group.committed.has(key)) group.committed.set(key, position);
     const end = topic.end(partition);
     if (position >= end) return false;
     const batch = p.messages.slice(

@@ -1,0 +1,155 @@
+/** One progress line of the demo. */
+export interface ProgressRow {
+  elapsedSec: number;
+  produced: number;
+  consumed: number;
+  /** Readings consumed per second over the last interval. */
+  readingsPerSec: number;
+  machinesSeen: number;
+  deadLetters: number;
+  lastDeadLetterReason: string | undefined;
+}
+
+/** The end-of-run totals. */
+export interface DemoSummary {
+  elapsedSec: number;
+  produced: number;
+  /** Of `produced`, the messages broken on purpose. */
+  malformedSent: number;
+  consumed: number;
+  deadLettered: number;
+  /** produced == consumed + deadLettered, after the drain. */
+  isBalanced: boolean;
+  machinesSeen: number;
+  /** Messages of other runs on a shared topic, skipped. */
+  ignored: number;
+  /** Whether the shutdown closed every resource cleanly. */
+  isCleanShutdown: boolean;
+  exitCode: number;
+}
+
+export interface StartInfo {
+  profile: string;
+  machines: number;
+  ratePerSec: number;
+  seed: number;
+  runId: string;
+  durationSec: number | undefined;
+  badEvery: number;
+  topic: string;
+}
+
+const REASON_CHARS = 60;
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const COLUMNS = [
+  ['elapsed', 8],
+  ['produced', 10],
+  ['consumed', 10],
+  ['readings/s', 11],
+  ['machines', 9],
+  ['dlq', 6],
+] as const;
+
+/** Formats the demo's output: a fixed-width table for people, or one JSON object per line for scripts. */
+export interface DemoReporter {
+  start(info: StartInfo): string;
+  progress(row: ProgressRow): string;
+  summary(summary: DemoSummary): string;
+}
+
+export function createTableReporter(): DemoReporter {
+  let hasHeader = false;
+  return {
+    start(info) {
+      const until =
+        info.durationSec === undefined ? 'until Ctrl-C' : `for ${info.durationSec} s (Ctrl-C stops early)`;
+      const bad =
+        info.badEvery === 0 ? 'no malformed messages' : `every ${info.badEvery}th message malformed`;
+      return (
+        `demo: ${info.profile} profile, ${info.machines} machines, ${info.ratePerSec} readings/s, seed ${info.seed}, ` +
+        `${bad}, running ${until}\n`
+      );
+    },
+    progress(row) {
+      const cells = [
+        `${row.elapsedSec.toFixed(1)}s`,
+        String(row.produced),
+        String(row.consumed),
+        String(Math.round(row.readingsPerSec)),
+        String(row.machinesSeen),
+        String(row.deadLetters),
+      ];
+      const line = `${cells.map((cell, i) => cell.padStart(COLUMNS[i]![1])).join(' ')}  ${truncate(
+        row.lastDeadLetterReason ?? '-',
+        REASON_CHARS,
+      )}\n`;
+      if (hasHeader) return line;
+      hasHeader = true;
+      const header = `${COLUMNS.map(([name, width]) => name.padStart(width)).join(' ')}  last DLQ reason\n`;
+      return header + line;
+    },
+    summary(s) {
+      const width = String(s.produced).length;
+      const n = (value: number) => String(value).padStart(width);
+      const lines = [
+        `summary after ${s.elapsedSec.toFixed(1)} s:`,
+        `  produced       ${n(s.produced)}  (${s.malformedSent} malformed on purpose)`,
+        `  consumed       ${n(s.consumed)}  from ${s.machinesSeen} machines`,
+        `  dead-lettered  ${n(s.deadLettered)}`,
+        s.isBalanced
+          ? `  balanced       yes: produced = consumed + dead-lettered (${s.produced} = ${s.consumed} + ${s.deadLettered})`
+          : `  balanced       NO: produced != consumed + dead-lettered (${s.produced} != ${s.consumed} + ${s.deadLettered})`,
+      ];
+      if (s.ignored > 0) lines.push(`  skipped ${s.ignored} messages of other runs on the shared topic`);
+      if (!s.isCleanShutdown) lines.push('  shutdown was not clean: see the error log on stderr');
+      return `${lines.join('\n')}\n`;
+    },
+  };
+}
+
+export function createJsonReporter(): DemoReporter {
+  const line = (value: object) => `${JSON.stringify(value)}\n`;
+  return {
+    start: (info) =>
+      line({
+        type: 'start',
+        profile: info.profile,
+        machines: info.machines,
+        rate_per_s: info.ratePerSec,
+        seed: info.seed,
+        run_id: info.runId,
+        duration_s: info.durationSec ?? null,
+        bad_every: info.badEvery,
+        topic: info.topic,
+      }),
+    progress: (row) =>
+      line({
+        type: 'progress',
+        elapsed_s: Math.round(row.elapsedSec * 10) / 10,
+        produced: row.produced,
+        consumed: row.consumed,
+        readings_per_s: Math.round(row.readingsPerSec),
+        machines_seen: row.machinesSeen,
+        dead_letters: row.deadLetters,
+        last_dlq_reason: row.lastDeadLetterReason ?? null,
+      }),
+    summary: (s) =>
+      line({
+        type: 'summary',
+        elapsed_s: Math.round(s.elapsedSec * 10) / 10,
+        produced: s.produced,
+        malformed_sent: s.malformedSent,
+        consumed: s.consumed,
+        dead_lettered: s.deadLettered,
+        balanced: s.isBalanced,
+        machines_seen: s.machinesSeen,
+        ignored: s.ignored,
+        clean_shutdown: s.isCleanShutdown,
+        exit_code: s.exitCode,
+      }),
+  };
+}
