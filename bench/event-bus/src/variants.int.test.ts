@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BROKERS } from './config';
 import { makePayloads } from './stats';
-import { runOurs, runPlain } from './variants';
+import { deleteTopics, runOurs, runPlain } from './variants';
 
 // A tiny run of both variants against the real broker: the benchmark measures what it claims to measure.
 describe('event-bus benchmark variants', () => {
@@ -20,7 +20,9 @@ describe('event-bus benchmark variants', () => {
   ])(
     '%s consumes exactly the messages it produced and reports positive rates',
     async (_name, run) => {
-      const sut = await run({ ...common, topic: `bench-test-${randomBytes(4).toString('hex')}` });
+      const topic = `bench-test-${randomBytes(4).toString('hex')}`;
+      const sut = await run({ ...common, topic });
+      await deleteTopics(common.brokers, [topic]);
       expect(sut.consumed).toBe(3000);
       expect(sut.produceRate).toBeGreaterThan(0);
       expect(sut.endToEndRate).toBeGreaterThan(0);

@@ -158,3 +158,16 @@ function rates(messages: number, t0: number, produced: number, done: number, con
     consumed,
   };
 }
+
+/** Deletes the benchmark's topics (and their DLQs), so the broker does not accumulate state across rounds. */
+export async function deleteTopics(brokers: string[], topics: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'bench-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const doomed = topics.flatMap((t) => [t, `${t}.dlq`]).filter((t) => existing.has(t));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
