@@ -27,7 +27,7 @@ test: bootstrap ## lint, typecheck, unit + contract + integration tests against 
 	@scripts/test.sh
 
 lint: build ## eslint + prettier
-	@pnpm turbo run lint --output-logs=errors-only && pnpm exec prettier --check . --log-level warn
+	@pnpm turbo run lint --output-logs=errors-only && pnpm exec prettier --check . --log-level warn && node scripts/check-boundaries.js
 
 typecheck: build ## tsc --noEmit everywhere
 	@pnpm turbo run typecheck --output-logs=errors-only

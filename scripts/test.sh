@@ -8,7 +8,7 @@ export TURBO_TELEMETRY_DISABLED=1
 step() { printf '\n=== %s\n' "$*"; }
 
 step "install server prerequisites"
-scripts/ensure-apt.sh openjdk-17-jre-headless:java maven:mvn
+scripts/ensure-apt.sh openjdk-17-jre-headless:java maven:mvn python3:python3
 
 step "build"
 pnpm turbo run build --output-logs=errors-only
@@ -16,6 +16,7 @@ pnpm turbo run build --output-logs=errors-only
 step "lint (eslint + prettier)"
 pnpm turbo run lint --output-logs=errors-only
 pnpm exec prettier --check . --log-level warn
+node scripts/check-boundaries.js
 
 step "typecheck"
 pnpm turbo run typecheck --output-logs=errors-only
