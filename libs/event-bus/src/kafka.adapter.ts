@@ -21,6 +21,7 @@ import {
   type IncomingMessage,
   type MessageHeaders,
   type OutgoingMessage,
+  type PartitionLag,
   type SubscribeOptions,
   type Subscription,
   type TopicSpec,
@@ -256,6 +257,38 @@ export class KafkaEventBus implements EventBus {
     this.subscriptions.push(subscription);
     this.logger.info({ group_id: options.groupId, topics: options.topics }, 'consumer subscribed');
     return subscription;
+  }
+
+  async consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    await this.ready();
+    const admin = this.admin!;
+    try {
+      const out: PartitionLag[] = [];
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const byPartition = new Map(
+          committed.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ??
+            [],
+        );
+        for (const end of ends) {
+          const endOffset = Number(end.high);
+          const c = byPartition.get(end.partition) ?? -1;
+          // -1: the group has no commit here yet, so everything retained is still ahead of it.
+          const committedOffset = c < 0 ? Number(end.low) : c;
+          out.push({
+            topic,
+            partition: end.partition,
+            endOffset,
+            committedOffset,
+            lag: Math.max(0, endOffset - committedOffset),
+          });
+        }
+      }
+      return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    } catch (err) {
+      throw translate(err, `read the lag of group ${groupId}`);
+    }
   }
 
   async ping(): Promise<void> {

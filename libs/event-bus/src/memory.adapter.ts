@@ -16,6 +16,7 @@ import {
   type EventBus,
   type IncomingMessage,
   type OutgoingMessage,
+  type PartitionLag,
   type SubscribeOptions,
   type Subscription,
   type TopicSpec,
@@ -147,6 +148,22 @@ export class MemoryEventBus implements EventBus {
     this.rebalance(group);
     member.start();
     return member;
+  }
+
+  async consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    this.assertOpen();
+    const group = this.groups.get(groupId);
+    const out: PartitionLag[] = [];
+    for (const name of topics) {
+      const topic = this.topics.get(name);
+      if (!topic) continue;
+      topic.partitions.forEach((p, partition) => {
+        const endOffset = p.base + p.messages.length;
+        const committedOffset = Math.max(group?.committed.get(tp(name, partition)) ?? p.base, p.base);
+        out.push({ topic: name, partition, endOffset, committedOffset, lag: endOffset - committedOffset });
+      });
+    }
+    return out;
   }
 
   async ping(): Promise<void> {

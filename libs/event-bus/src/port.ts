@@ -87,6 +87,17 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** How far a consumer group is behind on one partition. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Next offset to be written. */
+  endOffset: number;
+  /** Next offset the group will read (its committed offset, or the oldest retained one if it has none). */
+  committedOffset: number;
+  lag: number;
+}
+
 export interface TopicSpec {
   topic: string;
   partitions?: number;
@@ -103,6 +114,8 @@ export interface EventBus {
   /** Resolves once every message is durably stored (Kafka: acknowledged by all in-sync replicas). */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /** The group's lag per partition of the topics, from committed offsets: for the consumer-lag metric. */
+  consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]>;
   /** Throws an AppError (UPSTREAM_UNAVAILABLE) when the backend cannot be reached; for readiness probes. */
   ping(): Promise<void>;
   /** Stops every subscription (in reverse order of creation), then the producer. */

@@ -423,6 +423,29 @@ export function describeEventBusContract(name: string, harness: EventBusHarness)
       timeout,
     );
 
+    it(
+      'reports the group’s lag from committed offsets',
+      async () => {
+        const topic = uniqueName('lag');
+        const groupId = uniqueName('g');
+        await sut.ensureTopics([{ topic, partitions: 2 }]);
+        await sut.publish(
+          topic,
+          Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
+        );
+        const before = await sut.consumerLag(groupId, [topic]);
+        expect(before).toHaveLength(2);
+        expect(before.reduce((n, p) => n + p.lag, 0)).toBe(30);
+        const { messages, sub } = await collect(sut, { topics: [topic], groupId });
+        await waitFor(() => messages.length === 30, { timeoutMs: timeout, description: '30 messages' });
+        await sub.stop();
+        const after = await sut.consumerLag(groupId, [topic]);
+        expect(after.map((p) => p.lag)).toEqual([0, 0]);
+        expect(after.reduce((n, p) => n + p.endOffset, 0)).toBe(30);
+      },
+      timeout,
+    );
+
     it('answers ping when connected', async () => {
       await expect(sut.ping()).resolves.toBeUndefined();
     });
