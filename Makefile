@@ -35,15 +35,15 @@ typecheck: build ## tsc --noEmit everywhere
 unit: build ## fast tests only, no servers
 	@pnpm turbo run test --output-logs=errors-only
 
-up: ## start the local servers (Kafka) for development
-	@infrastructure/local/kafka.sh start
+up: ## start the local servers (Kafka, InfluxDB) for development
+	@infrastructure/local/kafka.sh start && infrastructure/local/influxdb.sh start
 
 down: ## stop the local servers
-	@infrastructure/local/kafka.sh stop
+	@infrastructure/local/kafka.sh stop; infrastructure/local/influxdb.sh stop
 
-bench: build ## run the benchmarks against local servers (see docs/benchmarks.md)
-	@infrastructure/local/kafka.sh start
+bench: build up ## run the benchmarks against local servers (see docs/benchmarks.md)
 	@bin/industrialmind bench event-bus $(ARGS)
+	@bin/industrialmind bench ingestion $(ARGS)
 
 clean: ## remove build outputs
 	@pnpm turbo run clean >/dev/null; rm -rf .turbo

@@ -8,7 +8,7 @@ export TURBO_TELEMETRY_DISABLED=1
 step() { printf '\n=== %s\n' "$*"; }
 
 step "install server prerequisites"
-scripts/ensure-apt.sh openjdk-17-jre-headless:java maven:mvn python3:python3
+scripts/ensure-apt.sh openjdk-17-jre-headless:java maven:mvn python3:python3 curl:curl
 
 step "build"
 pnpm turbo run build --output-logs=errors-only
@@ -21,19 +21,23 @@ node scripts/check-boundaries.js
 step "typecheck"
 pnpm turbo run typecheck --output-logs=errors-only
 
-step "start local servers"
-started_kafka=0
-if ! infrastructure/local/kafka.sh status; then
-  infrastructure/local/kafka.sh start
-  started_kafka=1
-fi
+step "start local servers (Kafka, InfluxDB)"
+# Servers this script starts, it stops again (also when tests fail); ones already running are left alone.
+started=()
 cleanup() {
-  if [ "$started_kafka" = 1 ]; then infrastructure/local/kafka.sh stop || true; fi
+  for server in "${started[@]}"; do infrastructure/local/$server.sh stop || true; done
 }
 trap cleanup EXIT
+for server in kafka influxdb; do
+  if ! infrastructure/local/$server.sh status; then
+    infrastructure/local/$server.sh start
+    started+=("$server")
+  fi
+done
 
-step "tests: unit, contract (in-memory + real Kafka), integration, with coverage"
+step "tests: unit, contract (embedded + real Kafka/InfluxDB), integration, reliability, with coverage"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export INFLUX_URL="${INFLUX_URL:-http://127.0.0.1:8086}"
 pnpm turbo run test:ci --concurrency=1 --output-logs=full
 
 step "line coverage per package (floor 80 %)"

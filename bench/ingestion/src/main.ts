@@ -1,0 +1,288 @@
+/**
+ * bench/ingestion: sustained readings/s from a producer through Kafka and the ingestion service (its own
+ * process, full profile) into InfluxDB, counted in InfluxDB; and, in the same run, InfluxDB's own ceiling: the
+ * same readings posted directly as line-protocol batches. Rounds alternate ceiling and end-to-end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createKafkaEventBus } from '@industrialmind/event-bus';
+import { uniqueName, waitFor } from '@industrialmind/testing';
+import { createInfluxTimeSeriesStore } from '@industrialmind/timeseries-store';
+import { createInfluxTestDatabase } from '@industrialmind/timeseries-store/testing';
+import { DEFAULT_BROKERS, DEFAULT_INFLUX_URL, INHERITED_ENV } from './config';
+import { makeWorkload, type Workload } from './workload';
+
+const HELP = `Usage: industrialmind bench ingestion [options]
+
+Measures sustained readings/s producer -> Kafka -> ingestion -> InfluxDB (counted in InfluxDB) and InfluxDB's
+own write ceiling with the same readings posted directly as line protocol, in one run.
+
+Options:
+  --readings N        readings per round (default 500000)
+  --machines N        machines they come from (default 1000)
+  --rounds N          rounds of ceiling + end-to-end (default 3)
+  --batch N           points per line-protocol post and per ingestion write (default 5000)
+  --concurrency N     line-protocol posts in flight for the ceiling (default 2)
+  --partitions N      partitions of the benchmark topic (default 12)
+  --compression C     producer compression, gzip | none (default none: on a LAN it only costs CPU)
+  --brokers LIST      Kafka (default $KAFKA_BROKERS or 127.0.0.1:9092)
+  --influx-url URL    InfluxDB (default $INFLUX_URL or http://127.0.0.1:8086)
+  --json FILE         also write the results as JSON
+  -h, --help          this text
+
+Example:
+  make up && bin/industrialmind bench ingestion --readings 500000 --rounds 3
+`;
+
+interface Round {
+  ceiling: number;
+  endToEnd: number;
+  /** Readings/s when the ingestion service drains a topic filled beforehand: its own capacity. */
+  drain: number;
+  publish: number;
+  writeSecondsShare: number;
+  meanBatch: number;
+}
+
+async function ceilingRun(url: string, w: Workload, batch: number, concurrency: number): Promise<number> {
+  const db = await createInfluxTestDatabase(url, { prefix: 'bench-ceiling' });
+  try {
+    const bodies: string[] = [];
+    for (let i = 0; i < w.lines.length; i += batch) bodies.push(w.lines.slice(i, i + batch).join('\n'));
+    const endpoint = `${url}/api/v2/write?bucket=${encodeURIComponent(db.bucket)}&precision=ms`;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) {
+          const res = await fetch(endpoint, {
+            method: 'POST',
+            body: bodies[next++]!,
+            headers: { 'Content-Type': 'text/plain' },
+          });
+          if (res.status !== 204) throw new Error(`InfluxDB answered ${res.status}: ${await res.text()}`);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const store = createInfluxTimeSeriesStore({ url, bucket: db.bucket });
+    const counted = await store.countPoints({ fromMs: w.fromMs, toMs: w.toMs });
+    await store.close();
+    if (counted !== w.lines.length)
+      throw new Error(`ceiling run stored ${counted} of ${w.lines.length} points`);
+    return w.lines.length / seconds;
+  } finally {
+    await db.drop();
+  }
+}
+
+async function startIngestion(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const main = require.resolve('@industrialmind/ingestion');
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', main], {
+    env: { ...INHERITED_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
+  await waitFor(() => out.includes('readings consumer started') || child.exitCode !== null, {
+    timeoutMs: 60_000,
+    description: 'ingestion to start',
+  });
+  if (child.exitCode !== null) throw new Error(`ingestion exited: ${out.slice(-2000)}`);
+  const port = Number(/"port":(\d+)[^\n]*"http listening"/.exec(out)?.[1]);
+  return { child, port };
+}
+
+function metricSum(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith(name) && !line.startsWith('#')) total += Number(line.split(' ').at(-1));
+  return total;
+}
+
+async function endToEndRun(
+  brokers: string[],
+  url: string,
+  w: Workload,
+  batch: number,
+  partitions: number,
+  compression: 'gzip' | 'none',
+  mode: 'live' | 'drain',
+): Promise<Omit<Round, 'ceiling' | 'drain'>> {
+  const db = await createInfluxTestDatabase(url, { prefix: 'bench-e2e' });
+  const topic = uniqueName('bench-readings');
+  const bus = createKafkaEventBus({
+    brokers,
+    clientId: 'bench-ingestion',
+    maxMessagesPerRequest: 5000,
+    compression,
+  });
+  await bus.connect();
+  await bus.ensureTopics([{ topic, partitions }]);
+  if (mode === 'drain') {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < w.messages.length) {
+          const from = next;
+          next += 5000;
+          await bus.publish(topic, w.messages.slice(from, from + 5000));
+        }
+      }),
+    );
+  }
+  const { child, port } = await startIngestion({
+    PROFILE: 'full',
+    LOG_LEVEL: 'info',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    KAFKA_BROKERS: brokers.join(','),
+    INFLUX_URL: url,
+    INFLUX_BUCKET: db.bucket,
+    INGESTION_TOPIC: topic,
+    INGESTION_GROUP_ID: uniqueName('bench-ingestion'),
+    INGESTION_BATCH_SIZE: String(batch),
+  });
+  const store = createInfluxTimeSeriesStore({ url, bucket: db.bucket });
+  try {
+    const started = performance.now();
+    let next = mode === 'drain' ? w.messages.length : 0;
+    const publishing = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < w.messages.length) {
+          const from = next;
+          next += 5000;
+          await bus.publish(topic, w.messages.slice(from, from + 5000));
+        }
+      }),
+    ).then(() => performance.now());
+    // Completion is read from the service's own counter (cheap), then checked against InfluxDB once: polling a
+    // Flux count every 250 ms would load the very server being measured.
+    const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    await waitFor(
+      async () =>
+        metricSum(await (await fetch(metricsUrl)).text(), 'ingestion_readings_written_total') >=
+        w.messages.length,
+      {
+        timeoutMs: 600_000,
+        intervalMs: 100,
+        description: `${w.messages.length} readings written`,
+      },
+    );
+    const done = performance.now();
+    const counted = await store.countPoints({ fromMs: w.fromMs, toMs: w.toMs });
+    if (counted !== w.messages.length)
+      throw new Error(`InfluxDB holds ${counted} of ${w.messages.length} points`);
+    const published = await publishing;
+    const metrics = await (await fetch(metricsUrl)).text();
+    const writeSeconds = metricSum(metrics, 'ingestion_write_duration_seconds_sum');
+    const writes = metricSum(metrics, 'ingestion_write_batch_size_count');
+    const points = metricSum(metrics, 'ingestion_write_batch_size_sum');
+    const elapsed = (done - started) / 1000;
+    return {
+      endToEnd: w.messages.length / elapsed,
+      publish: w.messages.length / ((published - started) / 1000),
+      // Store writes overlap (several partitions share the writer), so this can exceed 1.
+      writeSecondsShare: writeSeconds / elapsed,
+      meanBatch: writes > 0 ? points / writes : 0,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await store.close();
+    await bus.close();
+    await db.drop();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      readings: { type: 'string', default: '500000' },
+      machines: { type: 'string', default: '1000' },
+      rounds: { type: 'string', default: '3' },
+      batch: { type: 'string', default: '5000' },
+      concurrency: { type: 'string', default: '2' },
+      partitions: { type: 'string', default: '12' },
+      compression: { type: 'string', default: 'none' },
+      brokers: { type: 'string', default: DEFAULT_BROKERS },
+      'influx-url': { type: 'string', default: DEFAULT_INFLUX_URL },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(HELP);
+  const int = (name: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+  const readings = int('readings', values.readings);
+  const machines = int('machines', values.machines);
+  const rounds = int('rounds', values.rounds);
+  const batch = int('batch', values.batch);
+  const concurrency = int('concurrency', values.concurrency);
+  const partitions = int('partitions', values.partitions);
+  if (values.compression !== 'gzip' && values.compression !== 'none')
+    throw new UsageError('--compression must be gzip or none');
+  const compression: 'gzip' | 'none' = values.compression;
+  const brokers = values.brokers.split(',');
+  const url = values['influx-url'].replace(/\/+$/, '');
+  const workload = makeWorkload(readings, machines, Date.UTC(2026, 0, 1));
+
+  const results: Round[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    const ceiling = await ceilingRun(url, workload, batch, concurrency);
+    const e2e = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'live');
+    const drain = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'drain');
+    results.push({ ceiling, ...e2e, drain: drain.endToEnd });
+    process.stderr.write(
+      `round ${r}: ceiling ${fmt(ceiling)} points/s, end-to-end ${fmt(e2e.endToEnd)} readings/s (publish ${fmt(e2e.publish)}/s, mean write ${fmt(e2e.meanBatch)} points, store writes busy ${(e2e.writeSecondsShare * 100).toFixed(0)} % of the time); drain of a filled topic ${fmt(drain.endToEnd)} readings/s\n`,
+    );
+  }
+  const summary = {
+    bench: 'ingestion',
+    date: new Date().toISOString(),
+    settings: { readings, machines, rounds, batch, concurrency, partitions, compression, brokers, url },
+    ceiling: median(results.map((x) => x.ceiling)),
+    endToEnd: median(results.map((x) => x.endToEnd)),
+    drain: median(results.map((x) => x.drain)),
+    rounds: results,
+  };
+  const ratio = summary.endToEnd / summary.ceiling;
+  process.stdout.write(
+    [
+      '',
+      `| measure (median of ${rounds}) | readings/s |`,
+      '|---|---|',
+      `| InfluxDB ceiling: line protocol posted directly, ${batch}-point batches, ${concurrency} in flight | ${fmt(summary.ceiling)} |`,
+      `| end to end: producer -> Kafka -> ingestion -> InfluxDB, counted in InfluxDB | ${fmt(summary.endToEnd)} |`,
+      `| ratio end-to-end / ceiling | ${ratio.toFixed(3)} |`,
+      `| ingestion alone: draining a topic filled beforehand | ${fmt(summary.drain)} |`,
+      `| ratio drain / ceiling | ${(summary.drain / summary.ceiling).toFixed(3)} |`,
+      '',
+    ].join('\n'),
+  );
+  if (values.json) {
+    mkdirSync(dirname(values.json), { recursive: true });
+    writeFileSync(values.json, `${JSON.stringify({ ...summary, ratio }, null, 2)}\n`);
+  }
+}
+
+class UsageError extends Error {}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench ingestion: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

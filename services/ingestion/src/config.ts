@@ -1,0 +1,70 @@
+import { env, envSchema, loadConfig, type EnvSource } from '@industrialmind/config';
+import { TOPICS } from '@industrialmind/contracts';
+import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
+import { timeSeriesStoreConfigFromEnv, timeSeriesStoreEnv } from '@industrialmind/timeseries-store';
+
+// The only file of the service that reads process.env (STYLE.md, Configuration).
+const schema = envSchema(
+  {
+    PROFILE: env.profile().describe('lite: embedded adapters in one process; full: Kafka and InfluxDB'),
+    LOG_LEVEL: env
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+      .default('info')
+      .describe('Log level'),
+    HTTP_HOST: env.string().default('0.0.0.0').describe('Address the REST API binds to'),
+    HTTP_PORT: env
+      .int({ min: 0, max: 65_535 })
+      .default(8082)
+      .describe('Port of the REST API, /healthz, /readyz and /metrics (0: any free port)'),
+    OTEL_EXPORTER: env.enum(['otlp', 'console', 'none']).default('none').describe('Where traces go'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional().describe('OTLP/HTTP endpoint when OTEL_EXPORTER=otlp'),
+    INGESTION_TOPIC: env
+      .string()
+      .default(TOPICS.SENSOR_READINGS)
+      .describe('Topic consumed (its DLQ is <topic>.dlq)'),
+    INGESTION_GROUP_ID: env.string().default('ingestion').describe('Kafka consumer group'),
+    INGESTION_TOPIC_PARTITIONS: env
+      .int({ min: 1, max: 1_000 })
+      .default(12)
+      .describe('Partitions when the service creates the topic'),
+    INGESTION_BATCH_SIZE: env.int({ min: 1, max: 100_000 }).default(5_000).describe('Points per store write'),
+    INGESTION_LINGER_MS: env
+      .durationMs({ min: 0, max: 60_000 })
+      .default(50)
+      .describe('Longest wait for a write batch to fill'),
+    INGESTION_PARTITIONS_CONCURRENTLY: env
+      .int({ min: 1, max: 64 })
+      .default(6)
+      .describe('Partitions handled at once'),
+    SHUTDOWN_GRACE_MS: env
+      .durationMs({ min: 1_000 })
+      .default(25_000)
+      .describe('Longest graceful shutdown before exit 1'),
+    ...eventBusEnv,
+    ...timeSeriesStoreEnv,
+  },
+  (e) => ({
+    profile: e.PROFILE,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    otel: { exporter: e.OTEL_EXPORTER, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    ingestion: {
+      topic: e.INGESTION_TOPIC,
+      groupId: e.INGESTION_GROUP_ID,
+      topicPartitions: e.INGESTION_TOPIC_PARTITIONS,
+      maxBatchSize: e.INGESTION_BATCH_SIZE,
+      lingerMs: e.INGESTION_LINGER_MS,
+      partitionsConcurrently: e.INGESTION_PARTITIONS_CONCURRENTLY,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'ingestion'),
+    store: timeSeriesStoreConfigFromEnv(e.PROFILE, e),
+  }),
+);
+
+export type Config = ReturnType<typeof readConfig>;
+
+/** Parses the environment once; throws one ConfigError listing every bad variable. */
+export function readConfig(source: EnvSource = process.env) {
+  return loadConfig(schema, source);
+}
