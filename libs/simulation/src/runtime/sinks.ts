@@ -1,0 +1,182 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import {
+  TOPICS,
+  createDefaultMachineTypeRegistry,
+  encodeSensorReading,
+  type MachineTypeRegistry,
+  type SensorReading,
+} from '@industrialmind/contracts';
+import { GROUND_TRUTH_TOPIC, encodeGroundTruth, type GroundTruthRecord } from '../ground-truth';
+
+/** A message as the EventBus port takes it (`OutgoingMessage` of @industrialmind/event-bus). */
+export interface PublishableMessage {
+  key: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+  timestampMs?: number;
+}
+
+/** What the runners need of an event bus: `EventBus.publish`, which resolves once the messages are durable. */
+export interface Publisher {
+  publish(topic: string, messages: PublishableMessage[]): Promise<void>;
+}
+
+/** A reading and its ground truth; the reading is absent when every channel dropped out. */
+export interface SampleLike {
+  reading: SensorReading | undefined;
+  truth: GroundTruthRecord;
+}
+
+export interface WriteResult {
+  /** Readings written (acknowledged, for a bus). */
+  readings: number;
+  groundTruth: number;
+  /** Readings the contract rejected and that were skipped (only with `onInvalid`). */
+  invalid: number;
+}
+
+/** Where runners put samples. `write` resolves when they are durable and rejects when they are not. */
+export interface SampleSink {
+  write(samples: readonly SampleLike[]): Promise<WriteResult>;
+  close?(): Promise<void>;
+}
+
+export interface BusSinkOptions {
+  publisher: Publisher;
+  /** Checks channel names on encode; default the built-in machine types. */
+  machineTypes?: MachineTypeRegistry;
+  /** Default `sensor-readings`. */
+  readingsTopic?: string;
+  /** Default `simulator-ground-truth`; `null` publishes no ground truth. */
+  groundTruthTopic?: string | null;
+  headers?: Record<string, string>;
+  /**
+   * Called for a reading the contract rejects, which is then skipped. Without it such a reading fails the whole
+   * write (the simulator never builds one, so there it would be a bug).
+   */
+  onInvalid?: (reading: SensorReading, err: unknown) => void;
+  /** Called after each acknowledged publish with its topic, message count and duration. */
+  onPublished?: (topic: string, count: number, durationMs: number) => void;
+}
+
+/**
+ * Publishes each reading to `sensor-readings` and its ground truth to `simulator-ground-truth`, both keyed by
+ * `machine_id`, readings validated by the contract (`encodeSensorReading`). The two topics are published in
+ * parallel; the write resolves when both are acknowledged.
+ */
+export function createBusSink(options: BusSinkOptions): SampleSink {
+  const { publisher, headers, onInvalid, onPublished } = options;
+  const machineTypes = options.machineTypes ?? createDefaultMachineTypeRegistry();
+  const readingsTopic = options.readingsTopic ?? TOPICS.SENSOR_READINGS;
+  const groundTruthTopic =
+    options.groundTruthTopic === undefined ? GROUND_TRUTH_TOPIC : options.groundTruthTopic;
+  const publish = async (topic: string, messages: PublishableMessage[]): Promise<void> => {
+    if (messages.length === 0) return;
+    const started = performance.now();
+    await publisher.publish(topic, messages);
+    onPublished?.(topic, messages.length, performance.now() - started);
+  };
+  return {
+    async write(samples) {
+      const readings: PublishableMessage[] = [];
+      const truths: PublishableMessage[] = [];
+      let invalid = 0;
+      for (const sample of samples) {
+        if (sample.reading !== undefined) {
+          let value: Buffer;
+          try {
+            value = encodeSensorReading(sample.reading, { machineTypes });
+          } catch (err) {
+            if (onInvalid === undefined) throw err;
+            onInvalid(sample.reading, err);
+            invalid += 1;
+            continue;
+          }
+          readings.push(
+            headers
+              ? { key: sample.reading.machine_id, value, headers }
+              : { key: sample.reading.machine_id, value },
+          );
+        }
+        if (groundTruthTopic !== null) {
+          const value = encodeGroundTruth(sample.truth);
+          truths.push(
+            headers
+              ? { key: sample.truth.machine_id, value, headers }
+              : { key: sample.truth.machine_id, value },
+          );
+        }
+      }
+      await Promise.all([
+        publish(readingsTopic, readings),
+        groundTruthTopic === null ? Promise.resolve() : publish(groundTruthTopic, truths),
+      ]);
+      return { readings: readings.length, groundTruth: truths.length, invalid };
+    },
+  };
+}
+
+export interface JsonlSinkOptions {
+  /** What to write, one JSON object per line: the readings, or the ground-truth records. */
+  content: 'readings' | 'ground-truth';
+  /** Append to an existing file instead of replacing it; default false. */
+  append?: boolean;
+}
+
+/** Writes samples as JSON Lines to a file, honouring the stream's backpressure. `close()` flushes it. */
+export function createJsonlSink(path: string, options: JsonlSinkOptions): SampleSink {
+  const stream = createWriteStream(path, { flags: options.append ? 'a' : 'w' });
+  let failure: Error | undefined;
+  stream.on('error', (err) => {
+    failure = err;
+  });
+  const isReadings = options.content === 'readings';
+  return {
+    async write(samples) {
+      if (failure) throw failure;
+      let text = '';
+      let count = 0;
+      for (const sample of samples) {
+        const record = isReadings ? sample.reading : sample.truth;
+        if (record === undefined) continue;
+        text += `${JSON.stringify(record)}\n`;
+        count += 1;
+      }
+      if (text.length > 0 && !stream.write(text)) {
+        await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+      }
+      if (failure) throw failure;
+      return isReadings
+        ? { readings: count, groundTruth: 0, invalid: 0 }
+        : { readings: 0, groundTruth: count, invalid: 0 };
+    },
+    async close() {
+      if (stream.closed || stream.destroyed) return;
+      await new Promise<void>((resolve, reject) => {
+        stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** Writes every sample to each sink in parallel; counts are summed. */
+export function combineSinks(...sinks: SampleSink[]): SampleSink {
+  return {
+    async write(samples) {
+      const results = await Promise.all(sinks.map((s) => s.write(samples)));
+      return results.reduce(
+        (sum, r) => ({
+          readings: sum.readings + r.readings,
+          groundTruth: sum.groundTruth + r.groundTruth,
+          invalid: sum.invalid + r.invalid,
+        }),
+        { readings: 0, groundTruth: 0, invalid: 0 },
+      );
+    },
+    async close() {
+      for (const sink of sinks) await sink.close?.();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The simulator on a real broker: everything it reports as published is in the topic, once per reading id,
+// readable by a consumer group. Needs Kafka from infrastructure/local/kafka.sh (started by `make test`).
+import { createDefaultMachineTypeRegistry, parseSensorReading } from '@industrialmind/contracts';
+import { createKafkaEventBus, type EventBus } from '@industrialmind/event-bus';
+import { createCapturedLogger } from '@industrialmind/logger/testing';
+import { uniqueName, waitFor } from '@industrialmind/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { createService } from '../src/service';
+import { testConfig } from '../src/testing';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const START_HINT = 'start it with: infrastructure/local/kafka.sh start (or make up)';
+const readingsTopic = uniqueName('sim-readings');
+const truthTopic = uniqueName('sim-truth');
+
+let bus: EventBus;
+
+beforeAll(async () => {
+  bus = createKafkaEventBus({ brokers, clientId: 'simulator-int-test', connectionTimeoutMs: 3000 });
+  try {
+    await bus.ping();
+  } catch (err) {
+    await bus.close();
+    throw new Error(`Kafka is not reachable at ${brokers.join(',')}: ${String(err)}; ${START_HINT}`);
+  }
+  await bus.connect();
+});
+
+afterAll(async () => {
+  await bus.close();
+  const admin = new Kafka({ clientId: 'simulator-int-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({
+    topics: [readingsTopic, truthTopic, `${readingsTopic}.dlq`, `${truthTopic}.dlq`],
+  });
+  await admin.disconnect();
+});
+
+describe('simulator on Kafka', () => {
+  it('publishes every reading and its ground truth, keyed by machine_id, losing none', async () => {
+    const sut = createService({
+      config: testConfig({
+        SIMULATOR_FLEET_SIZE: '10',
+        SIMULATOR_RATE_PER_SEC: '1000',
+        SIMULATOR_TOPIC_PARTITIONS: '3',
+      }),
+      logger: createCapturedLogger({ level: 'warn' }).logger,
+      ports: { bus },
+      topics: { readings: readingsTopic, groundTruth: truthTopic },
+    });
+    await sut.start();
+    sut.controller.start();
+    await waitFor(() => sut.controller.status().readings_published >= 2_000, {
+      timeoutMs: 30_000,
+      description: '2000 readings',
+    });
+    await sut.stop();
+    const status = sut.controller.status();
+    expect(status).toMatchObject({ pending: 0, abandoned: 0 });
+
+    const readings = new Map<string, string | null>();
+    const truths = new Set<string>();
+    const machineTypes = createDefaultMachineTypeRegistry();
+    const subscription = await bus.subscribe(
+      { topics: [readingsTopic, truthTopic], groupId: uniqueName('sim-check'), fromBeginning: true },
+      async (batch) => {
+        for (const m of batch) {
+          if (m.topic === truthTopic) {
+            truths.add(JSON.parse(m.value.toString()).reading_id);
+            continue;
+          }
+          const parsed = parseSensorReading(m.value, { machineTypes });
+          if (!parsed.ok) throw new Error(parsed.reason);
+          expect(m.key).toBe(parsed.value.machine_id);
+          readings.set(parsed.value.reading_id, m.key);
+        }
+      },
+    );
+    await waitFor(
+      () => readings.size >= status.readings_published && truths.size >= status.ground_truth_published,
+      {
+        timeoutMs: 60_000,
+        description: `${status.readings_published} readings back from Kafka`,
+      },
+    );
+    await subscription.stop();
+
+    expect(readings.size).toBe(status.readings_published);
+    expect(truths.size).toBe(status.ground_truth_published);
+    expect(status.generated).toBe(status.readings_published);
+  }, 120_000);
+});
