@@ -79,7 +79,7 @@ async function ceilingRun(url: string, w: Workload, batch: number, concurrency: 
 }
 
 async function startIngestion(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const main = require.resolve('@industrialmind/ingestion');
+  const main = require.resolve('@industrialmind/ingestion/main');
   const child = spawn(process.execPath, ['--max-semi-space-size=64', main], {
     env: { ...INHERITED_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
