@@ -40,5 +40,18 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export INFLUX_URL="${INFLUX_URL:-http://127.0.0.1:8086}"
 pnpm turbo run test:ci --concurrency=1 --output-logs=full
 
+step "reference data sets (SKAB, C-MAPSS) through the replay parsers"
+# The workplace keeps them beside the clone (../shared/datasets); they are never copied into the repo.
+datasets="${SHARED_DATASETS_DIR:-}"
+for candidate in "$PWD/../shared/datasets" "$PWD/../../shared/datasets" /work/shared/datasets; do
+  [ -n "$datasets" ] && break
+  [ -d "$candidate/skab" ] && [ -d "$candidate/cmapss" ] && datasets="$(cd "$candidate" && pwd)"
+done
+if [ -n "$datasets" ]; then
+  SHARED_DATASETS_DIR="$datasets" pnpm --filter @industrialmind/simulation run test:datasets
+else
+  echo "WARNING: reference data sets not found (set SHARED_DATASETS_DIR); the dataset checks did not run" >&2
+fi
+
 step "line coverage per package (floor 80 %)"
 node scripts/coverage-report.js
