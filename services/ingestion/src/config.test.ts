@@ -12,6 +12,7 @@ describe('readConfig', () => {
       maxBatchSize: 5000,
       lingerMs: 50,
       partitionsConcurrently: 6,
+      consumers: 1,
     });
     expect(sut.http).toEqual({ host: '0.0.0.0', port: 8082 });
     expect(typeof createService).toBe('function');

@@ -35,7 +35,13 @@ const schema = envSchema(
     INGESTION_PARTITIONS_CONCURRENTLY: env
       .int({ min: 1, max: 64 })
       .default(6)
-      .describe('Partitions handled at once'),
+      .describe('Partitions handled at once per consumer'),
+    INGESTION_CONSUMERS: env
+      .int({ min: 1, max: 16 })
+      .default(1)
+      .describe(
+        'Group members in this process; more let one fetch and parse while another waits for its write',
+      ),
     SHUTDOWN_GRACE_MS: env
       .durationMs({ min: 1_000 })
       .default(25_000)
@@ -55,6 +61,7 @@ const schema = envSchema(
       maxBatchSize: e.INGESTION_BATCH_SIZE,
       lingerMs: e.INGESTION_LINGER_MS,
       partitionsConcurrently: e.INGESTION_PARTITIONS_CONCURRENTLY,
+      consumers: e.INGESTION_CONSUMERS,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'ingestion'),

@@ -245,3 +245,26 @@ describe('ingestion service start', () => {
     await bus.close();
   });
 });
+
+describe('ingestion service with two consumers in one process', () => {
+  it('shares the partitions between them and writes every reading once', async () => {
+    const bus = createMemoryEventBus();
+    const store = createEmbeddedTimeSeriesStore();
+    const sut = createService({
+      settings: { ...settings, consumers: 2 },
+      logger: createCapturedLogger().logger,
+      ports: { bus, store },
+    });
+    await sut.start();
+    await bus.publish(
+      settings.topic,
+      Array.from({ length: 60 }, (_, s) => reading(s % 6, s)).map((r) => ({
+        key: r.machine_id,
+        value: encodeSensorReading(r),
+      })),
+    );
+    await waitFor(async () => (await store.countPoints({ fromMs: 0, toMs: T0 + 1e7 })) === 60);
+    await sut.stop();
+    await bus.close();
+  });
+});

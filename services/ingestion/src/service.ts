@@ -18,6 +18,11 @@ export interface IngestionSettings {
   maxBatchSize: number;
   lingerMs: number;
   partitionsConcurrently: number;
+  /**
+   * Group members run by this process. With two, one fetches and parses while the other waits for its store
+   * write (a member fetches again only after its handlers returned, i.e. after the write was durable).
+   */
+  consumers?: number;
 }
 
 export interface IngestionService {
@@ -45,7 +50,7 @@ export function createService(deps: {
   const metrics = createIngestionMetrics(registry, () =>
     ports.bus.consumerLag(settings.groupId, [settings.topic]),
   );
-  let subscription: Subscription | undefined;
+  let subscriptions: Subscription[] = [];
   let ready = false;
   const app = createApp({
     logger,
@@ -72,22 +77,27 @@ export function createService(deps: {
       }
       await ports.bus.connect();
       await ports.bus.ensureTopics([{ topic: settings.topic, partitions: settings.topicPartitions }]);
-      subscription = await startReadingsConsumer(
-        { bus: ports.bus, store: ports.store, machineTypes, logger, metrics },
-        {
-          topic: settings.topic,
-          groupId: settings.groupId,
-          maxBatchSize: settings.maxBatchSize,
-          lingerMs: settings.lingerMs,
-          partitionsConcurrently: settings.partitionsConcurrently,
-        },
-      );
+      for (let i = 0; i < (settings.consumers ?? 1); i++) {
+        subscriptions.push(
+          await startReadingsConsumer(
+            { bus: ports.bus, store: ports.store, machineTypes, logger, metrics },
+            {
+              topic: settings.topic,
+              groupId: settings.groupId,
+              maxBatchSize: settings.maxBatchSize,
+              lingerMs: settings.lingerMs,
+              partitionsConcurrently: settings.partitionsConcurrently,
+            },
+          ),
+        );
+      }
       ready = true;
     },
     async stop() {
       ready = false;
-      await subscription?.stop();
-      subscription = undefined;
+      const stopping = subscriptions;
+      subscriptions = [];
+      await Promise.all(stopping.map((sub) => sub.stop()));
     },
   };
 }
