@@ -18,6 +18,8 @@ export interface OptionSpec {
   name: string;
   short?: string;
   type: 'string' | 'boolean';
+  /** The option may be given more than once; its value is then a list. */
+  multiple?: boolean;
   /** Placeholder for the value in help (`N`, `SEC`); string options only. */
   valueName?: string;
   description: string;
@@ -27,7 +29,7 @@ export interface OptionSpec {
 
 /** What a command receives after parsing: option values by long name and the positionals. */
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -48,9 +50,13 @@ export function parseCommandArgs(
   argv: readonly string[],
   { maxPositionals = 0 }: { maxPositionals?: number } = {},
 ): ParsedArgs {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const option of [...options, HELP_OPTION]) {
-    config[option.name] = option.short ? { type: option.type, short: option.short } : { type: option.type };
+    config[option.name] = {
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -120,7 +126,7 @@ function editDistance(a: string, b: string): number {
 export function intOption(
   command: string,
   name: string,
-  text: string | boolean | undefined,
+  text: string | boolean | string[] | undefined,
   { min, max }: { min: number; max: number },
 ): number | undefined {
   if (text === undefined) return undefined;
@@ -138,7 +144,7 @@ export function intOption(
 export function positiveNumberOption(
   command: string,
   name: string,
-  text: string | boolean | undefined,
+  text: string | boolean | string[] | undefined,
   { max }: { max: number },
 ): number | undefined {
   if (text === undefined) return undefined;
@@ -156,7 +162,7 @@ export function positiveNumberOption(
 export function choiceOption<const T extends string>(
   command: string,
   name: string,
-  text: string | boolean | undefined,
+  text: string | boolean | string[] | undefined,
   choices: readonly T[],
 ): T | undefined {
   if (text === undefined) return undefined;

@@ -6,11 +6,19 @@ import { BIN, renderTopHelp, renderUsageHint, type Command, type CommandContext 
 import { benchCommand } from './commands/bench';
 import { demoCommand } from './commands/demo';
 import { createHelpCommand } from './commands/help';
+import { replayCommand } from './commands/replay';
+import { simulateCommand } from './commands/simulate';
 
 /** Exit codes: 0 done, 1 the work failed, 2 the command line (or environment) was wrong. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-export const COMMANDS: readonly Command[] = [demoCommand, benchCommand, createHelpCommand(() => COMMANDS)];
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  simulateCommand,
+  replayCommand,
+  benchCommand,
+  createHelpCommand(() => COMMANDS),
+];
 
 // This file compiles to tools/cli/dist/cli.js and runs from tools/cli/src/cli.ts in tests: both sit two levels
 // below tools/cli, three below the repository root.

@@ -100,7 +100,7 @@ export function renderTopHelp(commands: readonly Command[]): string {
     '',
     'Environment:',
     '  LOG_LEVEL      log level of the JSON logs on stderr (default: warn)',
-    '  KAFKA_BROKERS  Kafka bootstrap servers, comma-separated (needed by demo --profile full)',
+    '  KAFKA_BROKERS  Kafka bootstrap servers, comma-separated (needed by simulate and replay --profile full)',
     '',
     `Example: ${BIN} demo --duration 10`,
     '',

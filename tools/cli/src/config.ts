@@ -11,7 +11,9 @@ const schema = envSchema(
     KAFKA_BROKERS: env
       .list()
       .optional()
-      .describe('Kafka bootstrap servers, comma-separated; required by `demo --profile full`'),
+      .describe(
+        'Kafka bootstrap servers, comma-separated; required by `simulate` and `replay` with `--profile full`',
+      ),
   },
   (e) => ({
     logLevel: e.LOG_LEVEL,

@@ -20,7 +20,7 @@ function runBin(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 describe('bin/industrialmind', () => {
   it('runs `demo --duration 2 --json`: messages flow, the totals balance, exit 0', async () => {
-    const sut = await runBin(['demo', '--duration', '2', '--json', '--bad-every', '100']);
+    const sut = await runBin(['demo', '--duration', '2', '--json', '--bad-every', '100', '--port', '0']);
     expect({ code: sut.code, stderr: sut.code === 0 ? '' : sut.stderr }).toEqual({ code: 0, stderr: '' });
     const lines = sut.stdout
       .trim()
@@ -28,12 +28,12 @@ describe('bin/industrialmind', () => {
       .map((line) => JSON.parse(line) as Record<string, number | string | boolean | null>);
     const progress = lines.filter((line) => line.type === 'progress');
     expect(progress.length).toBeGreaterThanOrEqual(1);
-    expect(progress.at(-1)!.consumed as number).toBeGreaterThan(0);
+    expect(progress.at(-1)!.written as number).toBeGreaterThan(0);
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', balanced: true, exit_code: 0, machines_seen: 20 });
-    expect(summary.consumed as number).toBeGreaterThan(0);
+    expect(summary.written as number).toBeGreaterThan(0);
     expect(summary.dead_lettered as number).toBeGreaterThan(0);
-    expect(summary.produced).toBe((summary.consumed as number) + (summary.dead_lettered as number));
+    expect(summary.produced).toBe((summary.written as number) + (summary.dead_lettered as number));
   }, 120_000);
 
   it('rejects an unknown command on stderr with exit 2 and no stack trace', async () => {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { runCli } from '../cli';
 import { createFakeContext } from '../testing/fake-context';
 import { parseDemoOptions } from './demo';
@@ -9,9 +11,9 @@ describe(parseDemoOptions.name, () => {
       machines: 20,
       ratePerSec: 2000,
       durationSec: undefined,
-      profile: 'lite',
       badEvery: 1000,
       drainTimeoutSec: 15,
+      port: 8082,
       json: false,
     });
     expect(sut !== 'help' && Number.isInteger(sut.seed)).toBe(true);
@@ -27,7 +29,9 @@ describe(parseDemoOptions.name, () => {
       '--seed',
       '42',
       '--profile',
-      'full',
+      'lite',
+      '--port',
+      '0',
       '--bad-every',
       '0',
       '--drain-timeout',
@@ -39,7 +43,7 @@ describe(parseDemoOptions.name, () => {
       ratePerSec: 250.5,
       durationSec: 3,
       seed: 42,
-      profile: 'full',
+      port: 0,
       badEvery: 0,
       drainTimeoutSec: 2,
       json: true,
@@ -51,7 +55,20 @@ describe('industrialmind demo', () => {
   it('runs for --duration and prints JSON lines ending in a balanced summary', async () => {
     const fake = createFakeContext();
     const code = await runCli(
-      ['demo', '--duration', '1', '--json', '--rate', '500', '--bad-every', '20', '--machines', '4'],
+      [
+        'demo',
+        '--duration',
+        '1',
+        '--json',
+        '--rate',
+        '500',
+        '--bad-every',
+        '20',
+        '--machines',
+        '4',
+        '--port',
+        '0',
+      ],
       fake.ctx,
     );
     expect(code).toBe(0);
@@ -63,7 +80,7 @@ describe('industrialmind demo', () => {
     expect(lines[0]).toMatchObject({ type: 'start', machines: 4, rate_per_s: 500 });
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', balanced: true, machines_seen: 4 });
-    expect(summary.consumed).toEqual(expect.any(Number));
+    expect(summary.written).toEqual(expect.any(Number));
     expect(summary.dead_lettered as number).toBeGreaterThan(0);
     // Logs go to the log destination (stderr), at warn by default: the first dead letter, nothing at info.
     const logs = fake.logs();
@@ -74,7 +91,7 @@ describe('industrialmind demo', () => {
 
   it('drains and summarises on the first signal, exits at once on the second', async () => {
     const fake = createFakeContext({ env: { LOG_LEVEL: 'error' } });
-    const running = runCli(['demo', '--rate', '500'], fake.ctx);
+    const running = runCli(['demo', '--rate', '500', '--port', '0'], fake.ctx);
     await new Promise((resolve) => setTimeout(resolve, 500));
     fake.signals.emit('SIGTERM');
     fake.signals.emit('SIGINT');
@@ -84,4 +101,25 @@ describe('industrialmind demo', () => {
     expect(fake.stdout()).toContain('balanced       yes');
     expect(fake.signals.listenerCount('SIGTERM')).toBe(0);
   }, 20_000);
+
+  it.each([
+    [['--profile', 'full'], '--profile full is no longer part of the demo'],
+    [['--profile', 'cloud'], '--profile must be lite'],
+    [['--machines', '1', '--rate', '2000'], 'too high for 1 machines'],
+    [['--bad-every', '1'], '--bad-every must be 0 (off) or at least 2'],
+  ])('rejects %j with exit 2: %s', async (args, message) => {
+    const fake = createFakeContext();
+    expect(await runCli(['demo', ...args], fake.ctx)).toBe(2);
+    expect(fake.stderr()).toContain(message);
+  });
+
+  it('exits 2 with a hint when the port is in use', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const fake = createFakeContext();
+    expect(await runCli(['demo', '--port', String(port), '--duration', '1'], fake.ctx)).toBe(2);
+    expect(fake.stderr()).toContain(`port ${port} is in use`);
+    server.close();
+  });
 });

@@ -1,22 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { describeError } from '@industrialmind/errors';
-import { createEventBus, type EventBusConfig } from '@industrialmind/event-bus';
-import { createLogger } from '@industrialmind/logger';
-import {
-  UsageError,
-  choiceOption,
-  intOption,
-  parseCommandArgs,
-  positiveNumberOption,
-  type OptionSpec,
-} from '../args';
+import { MAX_FLEET_SIZE } from '@industrialmind/simulation';
+import { UsageError, intOption, parseCommandArgs, positiveNumberOption, type OptionSpec } from '../args';
 import { BIN, renderCommandHelp, type Command, type CommandContext } from '../command';
 import { runDemo, type DemoOptions } from '../demo/run-demo';
+import { createCommandLogger, withStopSignal } from './shared';
 
 const NAME = 'demo';
-const PROFILES = ['lite', 'full'] as const;
-const DEFAULTS = { machines: 20, ratePerSec: 2000, badEvery: 1000, drainTimeoutSec: 15 };
-const KAFKA_HINT = 'start a local broker with: infrastructure/local/kafka.sh start';
+const DEFAULTS = { machines: 20, ratePerSec: 2000, badEvery: 1000, drainTimeoutSec: 15, port: 8082 };
 
 const OPTIONS: readonly OptionSpec[] = [
   {
@@ -48,10 +39,18 @@ const OPTIONS: readonly OptionSpec[] = [
     defaultText: 'random, printed at start',
   },
   {
+    name: 'port',
+    type: 'string',
+    valueName: 'P',
+    description: 'port of the ingestion REST API on 127.0.0.1 (0: any free port)',
+    defaultText: String(DEFAULTS.port),
+  },
+  {
     name: 'profile',
     type: 'string',
-    valueName: 'lite|full',
-    description: 'lite: in-memory event bus in this process; full: Kafka at KAFKA_BROKERS',
+    valueName: 'lite',
+    description:
+      'only lite (in-memory bus, embedded store); for Kafka and InfluxDB run the services themselves',
     defaultText: 'lite',
   },
   {
@@ -65,7 +64,7 @@ const OPTIONS: readonly OptionSpec[] = [
     name: 'drain-timeout',
     type: 'string',
     valueName: 'SEC',
-    description: 'on stop, how long to wait for the consumers to catch up',
+    description: 'on stop, how long to wait for ingestion to catch up',
     defaultText: String(DEFAULTS.drainTimeoutSec),
   },
   {
@@ -79,17 +78,40 @@ const OPTIONS: readonly OptionSpec[] = [
 export function parseDemoOptions(argv: readonly string[]): DemoOptions | 'help' {
   const { values } = parseCommandArgs(NAME, OPTIONS, argv);
   if (values.help === true) return 'help';
+  const profile = values.profile;
+  if (profile !== undefined && profile !== 'lite') {
+    throw new UsageError(
+      profile === 'full'
+        ? '--profile full is no longer part of the demo; it runs the lite profile only. For Kafka and InfluxDB, ' +
+            'start infrastructure/local/kafka.sh and influxdb.sh and run the services (services/*/README.md), ' +
+            `or send data to Kafka with: KAFKA_BROKERS=127.0.0.1:9092 ${BIN} simulate --profile full`
+        : `--profile must be lite, got ${JSON.stringify(profile)}`,
+      NAME,
+    );
+  }
+  const machines =
+    intOption(NAME, 'machines', values.machines, { min: 1, max: MAX_FLEET_SIZE }) ?? DEFAULTS.machines;
+  const ratePerSec =
+    positiveNumberOption(NAME, 'rate', values.rate, { max: 1_000_000 }) ?? DEFAULTS.ratePerSec;
+  if (ratePerSec > machines * 1000) {
+    throw new UsageError(
+      `--rate ${ratePerSec} is too high for ${machines} machines: each machine makes at most 1000 readings/s`,
+      NAME,
+    );
+  }
+  const badEvery =
+    intOption(NAME, 'bad-every', values['bad-every'], { min: 0, max: 1_000_000_000 }) ?? DEFAULTS.badEvery;
+  if (badEvery === 1) throw new UsageError('--bad-every must be 0 (off) or at least 2', NAME);
   return {
-    machines: intOption(NAME, 'machines', values.machines, { min: 1, max: 100_000 }) ?? DEFAULTS.machines,
-    ratePerSec: positiveNumberOption(NAME, 'rate', values.rate, { max: 1_000_000 }) ?? DEFAULTS.ratePerSec,
+    machines,
+    ratePerSec,
     durationSec: positiveNumberOption(NAME, 'duration', values.duration, { max: 7 * 24 * 3600 }),
     seed: intOption(NAME, 'seed', values.seed, { min: 0, max: 0xffffffff }) ?? randomInt(0, 2 ** 31),
-    profile: choiceOption(NAME, 'profile', values.profile, PROFILES) ?? 'lite',
-    badEvery:
-      intOption(NAME, 'bad-every', values['bad-every'], { min: 0, max: 1_000_000_000 }) ?? DEFAULTS.badEvery,
+    badEvery,
     drainTimeoutSec:
       positiveNumberOption(NAME, 'drain-timeout', values['drain-timeout'], { max: 600 }) ??
       DEFAULTS.drainTimeoutSec,
+    port: intOption(NAME, 'port', values.port, { min: 0, max: 65_535 }) ?? DEFAULTS.port,
     json: values.json === true,
   };
 }
@@ -101,80 +123,43 @@ async function run(argv: readonly string[], ctx: CommandContext): Promise<number
     return 0;
   }
   const config = ctx.loadConfig();
-  let busConfig: EventBusConfig;
-  if (options.profile === 'full') {
-    const brokers = config.kafka.brokers;
-    if (brokers === undefined) {
-      throw new UsageError(
-        `--profile full needs KAFKA_BROKERS, e.g. KAFKA_BROKERS=127.0.0.1:9092 (${KAFKA_HINT})`,
-        NAME,
-      );
+  const logger = createCommandLogger(ctx, NAME, 'lite', config.logLevel);
+  return withStopSignal(ctx, NAME, async (stopSignal) => {
+    try {
+      const summary = await runDemo(options, { logger, write: (text) => ctx.stdout(text), stopSignal });
+      return summary.exitCode;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const hint =
+        code === 'EADDRINUSE'
+          ? ` (port ${options.port} is in use: pick another with --port, or --port 0 for any free one)`
+          : '';
+      ctx.stderr(`${BIN} ${NAME}: could not start: ${describeError(err)}${hint}\n`);
+      return code === 'EADDRINUSE' ? 2 : 1;
     }
-    busConfig = { backend: 'kafka', brokers, clientId: `${BIN}-demo` };
-  } else {
-    busConfig = { backend: 'memory' };
-  }
-  const logger = createLogger({
-    service: 'cli',
-    version: ctx.version,
-    profile: options.profile,
-    level: config.logLevel,
-    destination: ctx.logDestination,
-  }).child({ command: NAME });
-
-  // First signal: graceful shutdown with a summary. Second: the user means it, exit at once.
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => () => {
-    if (stop.signal.aborted) {
-      ctx.stderr(`${BIN} ${NAME}: second ${signal}, exiting without draining\n`);
-      ctx.exit(1);
-      return;
-    }
-    stop.abort(signal);
-  };
-  const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
-  ctx.signals.on('SIGINT', handlers.SIGINT);
-  ctx.signals.on('SIGTERM', handlers.SIGTERM);
-  try {
-    const summary = await runDemo(options, {
-      // No component binding here: the Kafka adapter adds its own (component: kafkajs) and pino would repeat the key.
-      bus: createEventBus(busConfig, logger),
-      logger,
-      write: (text) => ctx.stdout(text),
-      stopSignal: stop.signal,
-    });
-    return summary.exitCode;
-  } catch (err) {
-    const where =
-      busConfig.backend === 'kafka' ? ` (Kafka at ${busConfig.brokers.join(',')}; ${KAFKA_HINT})` : '';
-    ctx.stderr(`${BIN} ${NAME}: could not start: ${describeError(err)}${where}\n`);
-    return 1;
-  } finally {
-    ctx.signals.off('SIGINT', handlers.SIGINT);
-    ctx.signals.off('SIGTERM', handlers.SIGTERM);
-  }
+  });
 }
 
 export const demoCommand: Command = {
   name: NAME,
   summary:
-    'run the lite profile in one process: a simulated fleet, the event bus, a fleet monitor and its DLQ',
+    'run the lite data path in one process: simulated fleet -> event bus -> ingestion -> store, REST on --port',
   synopsis: `${NAME} [options]`,
   description: [
-    'Runs the platform in one process with no external server (the lite profile): a producer publishes',
-    'plausible readings for a fleet of the simulator machine types to sensor-readings, the fleet-monitor',
-    'consumer group validates them against the contract and dead-letters malformed ones to sensor-readings.dlq,',
-    'and a DLQ consumer counts them. Every second a progress line shows elapsed time, produced, consumed,',
-    'readings/s, machines seen, dead letters and the last DLQ reason. On Ctrl-C, SIGTERM or after --duration',
-    'it drains, prints a summary and exits 1 unless produced = consumed + dead-lettered.',
-    'Logs are JSON on stderr at LOG_LEVEL (default warn).',
+    'Runs the data path in one process with no external server (the lite profile): the simulated fleet',
+    '(libs/simulation) publishes readings to sensor-readings on the in-memory event bus, the ingestion service',
+    'consumes them, dead-letters malformed ones to sensor-readings.dlq and writes the rest to the embedded',
+    'time-series store, and serves them over REST on http://127.0.0.1:--port (the URLs to try are printed at',
+    'start). Every second a progress line shows elapsed time, produced, written by ingestion, readings/s,',
+    'machines, dead letters and the last DLQ reason. On Ctrl-C, SIGTERM or after --duration it drains, prints a',
+    'summary and exits 1 unless produced = written + dead-lettered. Logs are JSON on stderr at LOG_LEVEL (default warn).',
   ].join('\n'),
   options: OPTIONS,
   examples: [
-    `${BIN} demo                                  # 20 machines, 2000 readings/s, until Ctrl-C`,
+    `${BIN} demo                                  # 20 machines, 2000 readings/s, REST on :8082, until Ctrl-C`,
     `${BIN} demo --duration 10 --machines 100 --rate 5000 --seed 42`,
     `${BIN} demo --duration 5 --json | tail -1     # the summary as JSON`,
-    `KAFKA_BROKERS=127.0.0.1:9092 ${BIN} demo --profile full --duration 30`,
+    `curl 'http://127.0.0.1:8082/machines/latest'  # while it runs, from another terminal`,
   ],
   run,
 };

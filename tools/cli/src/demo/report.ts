@@ -2,8 +2,9 @@
 export interface ProgressRow {
   elapsedSec: number;
   produced: number;
-  consumed: number;
-  /** Readings consumed per second over the last interval. */
+  /** Readings ingestion wrote to the time-series store. */
+  written: number;
+  /** Readings written per second over the last interval. */
   readingsPerSec: number;
   machinesSeen: number;
   deadLetters: number;
@@ -16,13 +17,11 @@ export interface DemoSummary {
   produced: number;
   /** Of `produced`, the messages broken on purpose. */
   malformedSent: number;
-  consumed: number;
+  written: number;
   deadLettered: number;
-  /** produced == consumed + deadLettered, after the drain. */
+  /** produced == written + deadLettered, after the drain. */
   isBalanced: boolean;
   machinesSeen: number;
-  /** Messages of other runs on a shared topic, skipped. */
-  ignored: number;
   /** Whether the shutdown closed every resource cleanly. */
   isCleanShutdown: boolean;
   exitCode: number;
@@ -37,6 +36,18 @@ export interface StartInfo {
   durationSec: number | undefined;
   badEvery: number;
   topic: string;
+  /** Base URL of the ingestion REST API. */
+  ingestionUrl: string;
+  /** A machine of the fleet, for the example URLs. */
+  exampleMachineId: string;
+}
+
+/** The example requests printed at start. */
+export function exampleUrls(info: Pick<StartInfo, 'ingestionUrl' | 'exampleMachineId'>): string[] {
+  return [
+    `${info.ingestionUrl}/machines/latest`,
+    `${info.ingestionUrl}/machines/${info.exampleMachineId}/readings?window=10s`,
+  ];
 }
 
 const REASON_CHARS = 60;
@@ -48,7 +59,7 @@ export function truncate(text: string, max: number): string {
 const COLUMNS = [
   ['elapsed', 8],
   ['produced', 10],
-  ['consumed', 10],
+  ['written', 10],
   ['readings/s', 11],
   ['machines', 9],
   ['dlq', 6],
@@ -71,14 +82,18 @@ export function createTableReporter(): DemoReporter {
         info.badEvery === 0 ? 'no malformed messages' : `every ${info.badEvery}th message malformed`;
       return (
         `demo: ${info.profile} profile, ${info.machines} machines, ${info.ratePerSec} readings/s, seed ${info.seed}, ` +
-        `${bad}, running ${until}\n`
+        `${bad}, running ${until}\n` +
+        `simulator -> sensor-readings (in-memory bus) -> ingestion -> embedded time-series store\n` +
+        `try:\n${exampleUrls(info)
+          .map((url) => `  curl '${url}'\n`)
+          .join('')}`
       );
     },
     progress(row) {
       const cells = [
         `${row.elapsedSec.toFixed(1)}s`,
         String(row.produced),
-        String(row.consumed),
+        String(row.written),
         String(Math.round(row.readingsPerSec)),
         String(row.machinesSeen),
         String(row.deadLetters),
@@ -98,13 +113,12 @@ export function createTableReporter(): DemoReporter {
       const lines = [
         `summary after ${s.elapsedSec.toFixed(1)} s:`,
         `  produced       ${n(s.produced)}  (${s.malformedSent} malformed on purpose)`,
-        `  consumed       ${n(s.consumed)}  from ${s.machinesSeen} machines`,
+        `  written        ${n(s.written)}  from ${s.machinesSeen} machines, by ingestion to the store`,
         `  dead-lettered  ${n(s.deadLettered)}`,
         s.isBalanced
-          ? `  balanced       yes: produced = consumed + dead-lettered (${s.produced} = ${s.consumed} + ${s.deadLettered})`
-          : `  balanced       NO: produced != consumed + dead-lettered (${s.produced} != ${s.consumed} + ${s.deadLettered})`,
+          ? `  balanced       yes: produced = written + dead-lettered (${s.produced} = ${s.written} + ${s.deadLettered})`
+          : `  balanced       NO: produced != written + dead-lettered (${s.produced} != ${s.written} + ${s.deadLettered})`,
       ];
-      if (s.ignored > 0) lines.push(`  skipped ${s.ignored} messages of other runs on the shared topic`);
       if (!s.isCleanShutdown) lines.push('  shutdown was not clean: see the error log on stderr');
       return `${lines.join('\n')}\n`;
     },
@@ -125,13 +139,14 @@ export function createJsonReporter(): DemoReporter {
         duration_s: info.durationSec ?? null,
         bad_every: info.badEvery,
         topic: info.topic,
+        urls: exampleUrls(info),
       }),
     progress: (row) =>
       line({
         type: 'progress',
         elapsed_s: Math.round(row.elapsedSec * 10) / 10,
         produced: row.produced,
-        consumed: row.consumed,
+        written: row.written,
         readings_per_s: Math.round(row.readingsPerSec),
         machines_seen: row.machinesSeen,
         dead_letters: row.deadLetters,
@@ -143,11 +158,10 @@ export function createJsonReporter(): DemoReporter {
         elapsed_s: Math.round(s.elapsedSec * 10) / 10,
         produced: s.produced,
         malformed_sent: s.malformedSent,
-        consumed: s.consumed,
+        written: s.written,
         dead_lettered: s.deadLettered,
         balanced: s.isBalanced,
         machines_seen: s.machinesSeen,
-        ignored: s.ignored,
         clean_shutdown: s.isCleanShutdown,
         exit_code: s.exitCode,
       }),

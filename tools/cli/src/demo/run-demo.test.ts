@@ -1,23 +1,30 @@
-import { AppError, ErrorCode } from '@industrialmind/errors';
 import { createMemoryEventBus, type EventBus } from '@industrialmind/event-bus';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
+import { createEmbeddedTimeSeriesStore } from '@industrialmind/timeseries-store';
 import { runDemo, type DemoOptions } from './run-demo';
 
 const OPTIONS: DemoOptions = {
-  profile: 'lite',
-  machines: 10,
+  machines: 8,
   ratePerSec: 1000,
   durationSec: 2,
   seed: 7,
   badEvery: 50,
   json: true,
   drainTimeoutSec: 5,
+  port: 0,
 };
+
+// A failed assertion must not leave a demo running (jest would never exit): every run is stopped after its test.
+const stops: AbortController[] = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop.abort('test ended');
+});
 
 function setup(bus: EventBus = createMemoryEventBus()) {
   let output = '';
   const captured = createCapturedLogger({ level: 'warn' });
   const stop = new AbortController();
+  stops.push(stop);
   const deps = {
     bus,
     logger: captured.logger,
@@ -34,28 +41,39 @@ function setup(bus: EventBus = createMemoryEventBus()) {
   return { deps, stop, captured, lines, text: () => output };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe(runDemo.name, () => {
-  it('runs for --duration: readings flow, bad ones are dead-lettered, and the totals balance', async () => {
-    const { deps, lines, captured } = setup();
-    const sut = await runDemo(OPTIONS, deps);
+  it('runs the data path: readings reach the store and the REST API, bad ones the DLQ, totals balance', async () => {
+    const { deps, stop, lines, captured } = setup();
+    const store = createEmbeddedTimeSeriesStore();
+    const running = runDemo({ ...OPTIONS, durationSec: undefined }, { ...deps, store });
 
-    expect(sut.consumed).toBeGreaterThan(0);
+    await sleep(2000);
+    const [start] = lines();
+    expect(start).toMatchObject({ type: 'start', profile: 'lite', machines: 8, seed: 7, run_id: 'test-run' });
+    const [latestUrl, readingsUrl] = start!.urls as string[];
+    expect(latestUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/machines\/latest$/);
+    const stored = await store.countPoints({ fromMs: 0, toMs: Date.now() + 60_000 });
+    expect(stored).toBeGreaterThan(0);
+    const latest = await fetch(latestUrl!);
+    expect(latest.status).toBe(200);
+    const body = JSON.stringify(await latest.json());
+    expect(body).toContain('machine_id');
+    const readings = await fetch(readingsUrl!);
+    expect(readings.status).toBe(200);
+    stop.abort('SIGINT');
+    const sut = await running;
+
+    expect(sut.written).toBeGreaterThanOrEqual(stored);
     expect(sut.deadLettered).toBeGreaterThan(0);
-    expect(sut.produced).toBe(sut.consumed + sut.deadLettered);
     expect(sut.deadLettered).toBe(sut.malformedSent);
-    expect(sut).toMatchObject({ isBalanced: true, isCleanShutdown: true, exitCode: 0, machinesSeen: 10 });
-
+    expect(sut.produced).toBe(sut.written + sut.deadLettered);
+    expect(sut).toMatchObject({ isBalanced: true, isCleanShutdown: true, exitCode: 0, machinesSeen: 8 });
     const out = lines();
-    expect(out[0]).toMatchObject({
-      type: 'start',
-      profile: 'lite',
-      machines: 10,
-      seed: 7,
-      run_id: 'test-run',
-    });
     const progress = out.filter((line) => line.type === 'progress');
     expect(progress.length).toBeGreaterThanOrEqual(3);
-    expect(progress.at(-1)).toMatchObject({ machines_seen: 10, last_dlq_reason: expect.any(String) });
+    expect(progress.at(-1)).toMatchObject({ machines_seen: 8, last_dlq_reason: expect.any(String) });
     expect(out.at(-1)).toMatchObject({
       type: 'summary',
       balanced: true,
@@ -63,22 +81,25 @@ describe(runDemo.name, () => {
       exit_code: 0,
     });
     expect(captured.find('first dead letter')).toMatchObject({ level: 'warn' });
+    // The port is closed after the run.
+    await expect(fetch(latestUrl!)).rejects.toThrow();
   }, 20_000);
 
-  it('stops gracefully on the stop signal and prints the table summary', async () => {
-    const { deps, stop, text } = setup();
-    setTimeout(() => stop.abort('SIGINT'), 600);
-    const sut = await runDemo({ ...OPTIONS, durationSec: undefined, json: false, badEvery: 0 }, deps);
+  it('runs for --duration and prints the table with the URLs to try', async () => {
+    const { deps, text } = setup();
+    const sut = await runDemo({ ...OPTIONS, durationSec: 0.6, json: false, badEvery: 0 }, deps);
     expect(sut).toMatchObject({ isBalanced: true, deadLettered: 0, exitCode: 0 });
-    expect(sut.consumed).toBeGreaterThan(0);
-    expect(text()).toContain('elapsed   produced   consumed  readings/s');
-    expect(text()).toContain(`balanced       yes: produced = consumed + dead-lettered`);
+    expect(sut.written).toBeGreaterThan(0);
+    expect(text()).toMatch(/curl 'http:\/\/127\.0\.0\.1:\d+\/machines\/latest'/);
+    expect(text()).toMatch(/curl 'http:\/\/127\.0\.0\.1:\d+\/machines\/[a-z0-9-]+\/readings\?window=10s'/);
+    expect(text()).toContain('elapsed   produced    written  readings/s');
+    expect(text()).toContain('balanced       yes: produced = written + dead-lettered');
   }, 20_000);
 
   it('exits 1 and says so when messages go missing', async () => {
     const memory = createMemoryEventBus();
     let n = 0;
-    // A bus that acknowledges every 10th message but loses it.
+    // A bus that acknowledges every 10th reading but loses it.
     const lossy: EventBus = Object.assign(Object.create(memory) as EventBus, {
       publish: (topic: string, messages: Parameters<EventBus['publish']>[1]) =>
         memory.publish(topic, topic.endsWith('.dlq') ? messages : messages.filter(() => ++n % 10 !== 0)),
@@ -87,25 +108,26 @@ describe(runDemo.name, () => {
     const sut = await runDemo({ ...OPTIONS, durationSec: 0.5, drainTimeoutSec: 0.3, json: false }, deps);
     expect(sut).toMatchObject({ isBalanced: false, exitCode: 1 });
     expect(text()).toContain('balanced       NO');
-    expect(captured.find('consumer did not catch up before the drain timeout')).toMatchObject({
+    expect(captured.find('ingestion did not catch up before the drain timeout')).toMatchObject({
       event: 'demo.shutdown.not_drained',
-      consumer: 'fleet-monitor',
     });
-    expect(captured.find('produced != consumed + dead-lettered')).toMatchObject({ level: 'error' });
+    expect(captured.find('produced != written + dead-lettered')).toMatchObject({ level: 'error' });
   }, 20_000);
 
-  it('throws when the bus cannot be reached, leaving nothing open', async () => {
-    const memory = createMemoryEventBus();
+  it('throws when the port is taken, leaving nothing open', async () => {
+    const first = setup();
+    const running = runDemo({ ...OPTIONS, durationSec: undefined }, first.deps);
+    await sleep(300);
+    const port = Number(/:(\d+)\//.exec(first.lines()[0]!.urls as unknown as string)![1]);
     const closed: string[] = [];
-    const down: EventBus = Object.assign(Object.create(memory) as EventBus, {
-      connect: async () => {},
-      ensureTopics: async () => {
-        throw new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'broker down');
-      },
+    const memory = createMemoryEventBus();
+    const bus: EventBus = Object.assign(Object.create(memory) as EventBus, {
       close: async () => void closed.push('bus'),
     });
-    const { deps } = setup(down);
-    await expect(runDemo(OPTIONS, deps)).rejects.toThrow('broker down');
+    const { deps } = setup(bus);
+    await expect(runDemo({ ...OPTIONS, port }, deps)).rejects.toMatchObject({ code: 'EADDRINUSE' });
     expect(closed).toEqual(['bus']);
-  });
+    first.stop.abort('SIGTERM');
+    expect((await running).exitCode).toBe(0);
+  }, 20_000);
 });

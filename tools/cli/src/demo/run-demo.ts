@@ -1,96 +1,75 @@
 import { randomBytes } from 'node:crypto';
-import { TOPICS, createDefaultMachineTypeRegistry } from '@industrialmind/contracts';
-import { dlqTopicOf, type EventBus, type Subscription } from '@industrialmind/event-bus';
+import { TOPICS } from '@industrialmind/contracts';
+import { createMemoryEventBus, dlqTopicOf, type EventBus } from '@industrialmind/event-bus';
+import { listen } from '@industrialmind/http';
+import { createService as createIngestionService } from '@industrialmind/ingestion';
 import type { Logger } from '@industrialmind/logger';
 import { createLifecycle } from '@industrialmind/service-kit';
-import { RUN_HEADER, createDeadLetterCounter, createFleetMonitor } from './fleet-monitor';
+import { createFleet } from '@industrialmind/simulation';
+import { createBusSink, createFleetRunner } from '@industrialmind/simulation/runtime';
+import { createEmbeddedTimeSeriesStore, type TimeSeriesStore } from '@industrialmind/timeseries-store';
+import { waitForStop, waitUntil } from '../commands/shared';
+import { createCountingStore } from './counting-store';
+import { RUN_HEADER, createDeadLetterCounter } from './dead-letters';
 import { DEMO_LOG_EVENTS } from './log-events';
-import { createFleetProducer } from './producer';
+import { createMalformedInjector } from './malformed-injector';
 import { createReadingGenerator } from './reading-generator';
 import { createJsonReporter, createTableReporter, type DemoSummary } from './report';
 
-export const FLEET_MONITOR_GROUP = 'fleet-monitor';
+/** The consumer group of ingestion, as the service uses it in production. */
+export const INGESTION_GROUP = 'ingestion';
+const DLQ_COUNTER_GROUP = 'demo-dlq-counter';
 
 export interface DemoOptions {
-  profile: 'lite' | 'full';
   machines: number;
   /** Readings per second for the whole fleet. */
   ratePerSec: number;
   /** Stop after this long; undefined runs until the stop signal. */
   durationSec: number | undefined;
   seed: number;
-  /** Every Nth message is malformed; 0 = none. */
+  /** One message in N is malformed; 0 = none. */
   badEvery: number;
   json: boolean;
-  /** How long the shutdown waits for the consumers to catch up with the producer. */
+  /** How long the shutdown waits for ingestion to catch up with the simulator. */
   drainTimeoutSec: number;
-  /** Default `sensor-readings`; tests pass unique names on a shared broker. */
-  topic?: string;
-  /** Default `fleet-monitor`; the DLQ counter uses `<groupId>-dlq`. */
-  groupId?: string;
+  /** Port of the ingestion REST API on 127.0.0.1; 0 picks a free one. */
+  port: number;
 }
 
 export interface DemoDeps {
-  /** A bus that is not connected yet; the demo connects it and closes it at the end. */
-  bus: EventBus;
   logger: Logger;
   /** Writes output text (stdout in the CLI). */
   write(text: string): void;
   /** Aborted on Ctrl-C / SIGTERM: starts the graceful shutdown. */
   stopSignal: AbortSignal;
+  /** Default: an in-memory bus (the lite profile). Not connected yet; the demo closes it at the end. */
+  bus?: EventBus;
+  /** Default: the embedded store. Not connected yet; the demo closes it at the end. */
+  store?: TimeSeriesStore;
   /** Default: 8 random hex characters. */
   runId?: string;
   /** Default 1000. */
   reportIntervalMs?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `condition` holds or `timeoutMs` passes; resolves with whether it held. */
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() >= deadline) return false;
-    await sleep(10);
-  }
-  return true;
-}
-
-/** Resolves with the reason to stop: the stop signal or the end of the duration. */
-function waitForStop(signal: AbortSignal, durationSec: number | undefined): Promise<string> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(typeof signal.reason === 'string' ? signal.reason : 'stop requested');
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (durationSec !== undefined) {
-      timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve('duration elapsed');
-      }, durationSec * 1000);
-    }
-  });
-}
-
 /**
- * The lite profile in one process, at this stage: a fleet producer publishes generated readings (and a few broken
- * ones) to sensor-readings, the `fleet-monitor` group parses them and dead-letters the broken ones, a DLQ consumer
- * counts the dead letters, and a line of progress is written every second. On stop it shuts down in order
- * (producer, then each consumer once it caught up, then the bus) and writes a summary checking that
- * produced = consumed + dead-lettered. Resolves with the summary; `exitCode` is 1 when the balance or the shutdown
- * failed. Throws when the bus cannot be reached (nothing is left open).
+ * The lite profile of the data path in one process: the simulated fleet publishes readings (plus a few broken
+ * messages) to sensor-readings on the event bus, the ingestion service consumes them, dead-letters the broken ones
+ * and writes the rest to the time-series store, and serves them over REST on 127.0.0.1:`port`. A DLQ consumer
+ * counts the dead letters. A line of progress is written every second. On stop it shuts down in order (simulator,
+ * then waits for ingestion to catch up, then ingestion, the DLQ counter, HTTP, store and bus) and writes a summary
+ * checking that produced = written + dead-lettered. Resolves with the summary; `exitCode` is 1 when the balance or
+ * the shutdown failed. Throws when it cannot start (port in use...), leaving nothing open.
  */
 export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<DemoSummary> {
-  const { bus, logger, write, stopSignal } = deps;
-  const topic = options.topic ?? TOPICS.SENSOR_READINGS;
-  const groupId = options.groupId ?? FLEET_MONITOR_GROUP;
+  const { logger, write, stopSignal } = deps;
+  const topic = TOPICS.SENSOR_READINGS;
   const runId = deps.runId ?? randomBytes(4).toString('hex');
+  const headers = { [RUN_HEADER]: runId };
   const drainTimeoutMs = options.drainTimeoutSec * 1000;
   const reporter = options.json ? createJsonReporter() : createTableReporter();
-  const machineTypes = createDefaultMachineTypeRegistry();
+  const bus = deps.bus ?? createMemoryEventBus({ logger });
+  const store = createCountingStore(deps.store ?? createEmbeddedTimeSeriesStore());
   const lifecycle = createLifecycle({
     logger,
     // The demo decides its exit code itself (the balance counts too), so the lifecycle must not end the process.
@@ -99,42 +78,83 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     gracePeriodMs: 2 * drainTimeoutMs + 15_000,
   });
 
-  const monitor = createFleetMonitor({ machineTypes, runId });
-  const deadLetters = createDeadLetterCounter({ runId, logger: logger.child({ component: 'dlq-consumer' }) });
-  const producer = createFleetProducer({
+  const fleet = createFleet({ size: options.machines, seed: options.seed, startMs: Date.now(), runId });
+  const runner = createFleetRunner({
+    fleet,
+    // Nothing in the lite data path reads the ground truth yet, so it is not published.
+    sink: createBusSink({ publisher: bus, groundTruthTopic: null, headers }),
+    ratePerSec: options.ratePerSec,
+    drainTimeoutMs,
+    onEvent: (event) => {
+      if (event.type === 'write-failed' && event.attempt === 1) {
+        logger.warn(
+          { err: event.error, event: DEMO_LOG_EVENTS.publishFailed, topic },
+          'publish failed, retrying',
+        );
+      }
+    },
+  });
+  const injector = createMalformedInjector({
     bus,
     topic,
     generator: createReadingGenerator({ machines: options.machines, seed: options.seed, runId }),
-    machineTypes,
-    ratePerSec: options.ratePerSec,
     badEvery: options.badEvery,
-    headers: { [RUN_HEADER]: runId },
-    logger: logger.child({ component: 'producer' }),
+    validProduced: () => runner.stats().readingsWritten,
+    headers,
+    logger,
+  });
+  const produced = () => runner.stats().readingsWritten + injector.produced;
+  const deadLetters = createDeadLetterCounter({ runId, logger: logger.child({ component: 'dlq-counter' }) });
+  const ingestion = createIngestionService({
+    settings: {
+      topic,
+      groupId: INGESTION_GROUP,
+      topicPartitions: 6,
+      maxBatchSize: 5_000,
+      lingerMs: 50,
+      partitionsConcurrently: 6,
+    },
+    logger: logger.child({ component: 'ingestion' }),
+    ports: { bus, store },
   });
 
-  const drainThenStop = async (
-    name: string,
-    subscription: Subscription,
-    isCaughtUp: () => boolean,
-    progress: () => object,
-  ): Promise<void> => {
-    if (!(await waitUntil(isCaughtUp, drainTimeoutMs))) {
-      logger.warn(
-        {
-          event: DEMO_LOG_EVENTS.notDrained,
-          consumer: name,
-          drain_timeout_ms: drainTimeoutMs,
-          ...progress(),
-        },
-        'consumer did not catch up before the drain timeout',
-      );
-    }
-    await subscription.stop();
-  };
+  let ingestionUrl: string;
+  try {
+    lifecycle.register('event-bus', () => bus.close());
+    lifecycle.register('store', () => store.close());
+    const http = await listen(ingestion.app, { host: '127.0.0.1', port: options.port });
+    lifecycle.register('http', () => http.close());
+    ingestionUrl = `http://127.0.0.1:${http.port}`;
+    await ingestion.start();
+    const dlqSubscription = await bus.subscribe(
+      { topics: [dlqTopicOf(topic)], groupId: DLQ_COUNTER_GROUP },
+      deadLetters.handler,
+    );
+    lifecycle.register('dlq-counter', () => dlqSubscription.stop());
+    lifecycle.register('ingestion', () => ingestion.stop());
+    lifecycle.register('drain', async () => {
+      const isCaughtUp = () => store.pointsWritten + deadLetters.stats().deadLetters >= produced();
+      if (!(await waitUntil(isCaughtUp, drainTimeoutMs))) {
+        logger.warn(
+          {
+            event: DEMO_LOG_EVENTS.notDrained,
+            drain_timeout_ms: drainTimeoutMs,
+            produced: produced(),
+            written: store.pointsWritten,
+            dead_letters: deadLetters.stats().deadLetters,
+          },
+          'ingestion did not catch up before the drain timeout',
+        );
+      }
+    });
+  } catch (err) {
+    await lifecycle.shutdown('start failed', { exitCode: 1 });
+    throw err;
+  }
 
   write(
     reporter.start({
-      profile: options.profile,
+      profile: 'lite',
       machines: options.machines,
       ratePerSec: options.ratePerSec,
       seed: options.seed,
@@ -142,94 +162,62 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       durationSec: options.durationSec,
       badEvery: options.badEvery,
       topic,
+      ingestionUrl,
+      exampleMachineId: fleet.machines[0]!.machineId,
     }),
   );
 
-  try {
-    await bus.connect();
-    lifecycle.register('event-bus', () => bus.close());
-    await bus.ensureTopics([{ topic, partitions: 6 }]);
-    const dlqSubscription = await bus.subscribe(
-      { topics: [dlqTopicOf(topic)], groupId: `${groupId}-dlq` },
-      deadLetters.handler,
-    );
-    lifecycle.register('dlq-consumer', () =>
-      drainThenStop(
-        'dlq-consumer',
-        dlqSubscription,
-        () => deadLetters.stats().deadLetters >= monitor.stats().rejected,
-        () => ({ dead_letters: deadLetters.stats().deadLetters, rejected: monitor.stats().rejected }),
-      ),
-    );
-    const monitorSubscription = await bus.subscribe({ topics: [topic], groupId }, monitor.handler);
-    lifecycle.register('fleet-monitor', () =>
-      drainThenStop(
-        'fleet-monitor',
-        monitorSubscription,
-        () => monitor.stats().consumed + monitor.stats().rejected >= producer.produced,
-        () => ({ ...monitor.stats(), produced: producer.produced }),
-      ),
-    );
-  } catch (err) {
-    await lifecycle.shutdown('start failed', { exitCode: 1 });
-    throw err;
-  }
-
-  producer.start();
-  let last = { atMs: Date.now(), consumed: 0 };
+  runner.start();
+  injector.start();
+  const startedAtMs = Date.now();
+  let last = { atMs: startedAtMs, written: 0 };
   const report = (): void => {
     const now = Date.now();
-    const m = monitor.stats();
     const d = deadLetters.stats();
     const seconds = Math.max((now - last.atMs) / 1000, 1e-3);
     write(
       reporter.progress({
-        elapsedSec: (now - producer.startedAtMs) / 1000,
-        produced: producer.produced,
-        consumed: m.consumed,
-        readingsPerSec: (m.consumed - last.consumed) / seconds,
-        machinesSeen: m.machinesSeen,
+        elapsedSec: (now - startedAtMs) / 1000,
+        produced: produced(),
+        written: store.pointsWritten,
+        readingsPerSec: (store.pointsWritten - last.written) / seconds,
+        machinesSeen: store.machinesWritten,
         deadLetters: d.deadLetters,
         lastDeadLetterReason: d.lastReason,
       }),
     );
-    last = { atMs: now, consumed: m.consumed };
+    last = { atMs: now, written: store.pointsWritten };
   };
   const reportTimer = setInterval(report, deps.reportIntervalMs ?? 1000);
-  // Closed right after the producer: one last line with the final produced count, before the drain.
+  // Closed right after the producers: one last line with the final produced count, before the drain.
   lifecycle.register('reporter', () => {
     clearInterval(reportTimer);
     if (Date.now() - last.atMs >= 100) report();
   });
-  lifecycle.register('producer', () => producer.stop());
+  lifecycle.register('malformed-injector', () => injector.stop());
+  lifecycle.register('simulator', () => runner.stop());
 
   const reason = await waitForStop(stopSignal, options.durationSec);
   const stoppedAtMs = Date.now();
   const shutdownCode = await lifecycle.shutdown(reason);
 
-  const m = monitor.stats();
+  const written = store.pointsWritten;
   const deadLettered = deadLetters.stats().deadLetters;
-  const isBalanced = producer.produced === m.consumed + deadLettered;
+  const isBalanced = produced() === written + deadLettered;
   if (!isBalanced) {
     logger.error(
-      {
-        event: DEMO_LOG_EVENTS.unbalanced,
-        produced: producer.produced,
-        consumed: m.consumed,
-        dead_lettered: deadLettered,
-      },
-      'produced != consumed + dead-lettered',
+      { event: DEMO_LOG_EVENTS.unbalanced, produced: produced(), written, dead_lettered: deadLettered },
+      'produced != written + dead-lettered',
     );
   }
   const summary: DemoSummary = {
-    elapsedSec: (stoppedAtMs - producer.startedAtMs) / 1000,
-    produced: producer.produced,
-    malformedSent: producer.malformed,
-    consumed: m.consumed,
+    elapsedSec: (stoppedAtMs - startedAtMs) / 1000,
+    produced: produced(),
+    malformedSent: injector.produced,
+    written,
     deadLettered,
     isBalanced,
-    machinesSeen: m.machinesSeen,
-    ignored: m.ignored,
+    machinesSeen: store.machinesWritten,
     isCleanShutdown: shutdownCode === 0,
     exitCode: Math.max(shutdownCode, isBalanced ? 0 : 1),
   };

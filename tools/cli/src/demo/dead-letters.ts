@@ -1,4 +1,3 @@
-import { parseSensorReading, type MachineTypeRegistry } from '@industrialmind/contracts';
 import { parseDeadLetter, type BatchHandler } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import { DEMO_LOG_EVENTS } from './log-events';
@@ -19,63 +18,6 @@ function createOffsetTracker(): (scope: string, offset: string) => boolean {
     if (previous !== undefined && value <= previous) return false;
     highest.set(scope, value);
     return true;
-  };
-}
-
-export interface FleetMonitorStats {
-  /** Valid readings handled. */
-  consumed: number;
-  /** Invalid messages handed to the DLQ. */
-  rejected: number;
-  /** Messages of other runs, skipped. */
-  ignored: number;
-  machinesSeen: number;
-}
-
-export interface FleetMonitor {
-  handler: BatchHandler;
-  stats(): FleetMonitorStats;
-}
-
-/**
- * The `fleet-monitor` consumer: parses every message with the sensor-readings contract, counts the valid ones and
- * the machines they come from, and dead-letters the invalid ones with the parser's reason. It stands in for the
- * ingestion service until that exists.
- */
-export function createFleetMonitor(options: {
-  machineTypes: MachineTypeRegistry;
-  runId: string;
-}): FleetMonitor {
-  const { machineTypes, runId } = options;
-  const isFirstDelivery = createOffsetTracker();
-  const machines = new Set<string>();
-  let consumed = 0;
-  let rejected = 0;
-  let ignored = 0;
-
-  const handler: BatchHandler = async (messages, ctx) => {
-    for (const message of messages) {
-      const isNew = isFirstDelivery(`${message.topic}/${message.partition}`, message.offset);
-      if (message.headers[RUN_HEADER] !== runId) {
-        if (isNew) ignored += 1;
-        continue;
-      }
-      const result = parseSensorReading(message.value, { machineTypes });
-      if (!result.ok) {
-        // Dead-letter again on a redelivery (the first attempt may not have reached the DLQ); count it once.
-        ctx.deadLetter(message, result.reason);
-        if (isNew) rejected += 1;
-        continue;
-      }
-      if (!isNew) continue;
-      consumed += 1;
-      machines.add(result.value.machine_id);
-    }
-  };
-
-  return {
-    handler,
-    stats: () => ({ consumed, rejected, ignored, machinesSeen: machines.size }),
   };
 }
 

@@ -1,10 +1,7 @@
-import { createDefaultMachineTypeRegistry, encodeSensorReading } from '@industrialmind/contracts';
-import { sampleSensorReading } from '@industrialmind/contracts/testing';
 import { toDeadLetter, type BatchContext, type IncomingMessage } from '@industrialmind/event-bus';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
-import { RUN_HEADER, createDeadLetterCounter, createFleetMonitor } from './fleet-monitor';
+import { RUN_HEADER, createDeadLetterCounter } from './dead-letters';
 
-const machineTypes = createDefaultMachineTypeRegistry();
 const RUN = 'run-1';
 
 function message(
@@ -35,47 +32,6 @@ function fakeContext(): BatchContext & { deadLettered: Array<[IncomingMessage, s
     deadLettered,
   };
 }
-
-const valid = (machineId: string) =>
-  encodeSensorReading(sampleSensorReading({ machine_id: machineId }), { machineTypes });
-
-describe(createFleetMonitor.name, () => {
-  it('counts valid readings and the machines they come from', async () => {
-    const sut = createFleetMonitor({ machineTypes, runId: RUN });
-    await sut.handler(
-      [message(0, valid('a')), message(1, valid('b')), message(2, valid('a'))],
-      fakeContext(),
-    );
-    expect(sut.stats()).toEqual({ consumed: 3, rejected: 0, ignored: 0, machinesSeen: 2 });
-  });
-
-  it('dead-letters a reading with an unknown channel, with the parser reason', async () => {
-    const sut = createFleetMonitor({ machineTypes, runId: RUN });
-    const ctx = fakeContext();
-    const bad = JSON.stringify({ ...sampleSensorReading(), readings: { temprature: 1 } });
-    await sut.handler([message(0, bad)], ctx);
-    expect(sut.stats()).toMatchObject({ consumed: 0, rejected: 1 });
-    expect(ctx.deadLettered[0]![1]).toContain('Did you mean "temperature"?');
-  });
-
-  it('counts a redelivered batch once but dead-letters its bad message again', async () => {
-    const sut = createFleetMonitor({ machineTypes, runId: RUN });
-    const ctx = fakeContext();
-    const batch = [message(0, valid('a')), message(1, 'not json')];
-    await sut.handler(batch, ctx);
-    await sut.handler(batch, ctx);
-    expect(sut.stats()).toMatchObject({ consumed: 1, rejected: 1 });
-    expect(ctx.deadLettered).toHaveLength(2);
-  });
-
-  it('skips messages of other runs without counting or dead-lettering them', async () => {
-    const sut = createFleetMonitor({ machineTypes, runId: RUN });
-    const ctx = fakeContext();
-    await sut.handler([message(0, 'garbage', { [RUN_HEADER]: 'other' }), message(1, valid('a'), {})], ctx);
-    expect(sut.stats()).toEqual({ consumed: 0, rejected: 0, ignored: 2, machinesSeen: 0 });
-    expect(ctx.deadLettered).toHaveLength(0);
-  });
-});
 
 describe(createDeadLetterCounter.name, () => {
   const deadLetter = (offset: number, reason: string, dlqOffset = offset) => ({
