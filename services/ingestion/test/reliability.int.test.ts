@@ -79,12 +79,13 @@ class Ingestion {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async kill(signal: NodeJS.Signals): Promise<void> {
+  /** Sends the signal and resolves with the exit code (null when killed by the signal). */
+  async kill(signal: NodeJS.Signals): Promise<number | null> {
     const child = this.child;
-    if (!child || !this.isRunning) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (!child || !this.isRunning) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill(signal);
-    await exited;
+    return exited;
   }
 }
 
@@ -240,4 +241,20 @@ describe('ingestion reliability on real Kafka and InfluxDB', () => {
     );
     expect(ingestion.isRunning).toBe(true);
   }, 600_000);
+
+  it('shuts down on SIGTERM in order (consumer, HTTP, bus, store) and exits 0', async () => {
+    expect(ingestion.isRunning).toBe(true);
+    const code = await ingestion.kill('SIGTERM');
+    expect(code).toBe(0);
+    const closed = [...ingestion.log.matchAll(/"resource":"([a-z-]+)"[^\n]*"msg":"resource closed"/g)].map(
+      (m) => m[1],
+    );
+    expect(closed).toEqual([
+      'readings-consumer',
+      'http-server',
+      'event-bus',
+      'timeseries-store',
+      'telemetry',
+    ]);
+  }, 60_000);
 });
