@@ -155,6 +155,17 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.ready().then(() => this.admin!);
+    try {
+      const existing = new Set(await admin.listTopics());
+      const doomed = topics.flatMap((t) => [t, dlqTopicOf(t)]).filter((t) => existing.has(t));
+      if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
+    } catch (err) {
+      throw translate(err, `delete topics ${topics.join(',')}`);
+    }
+  }
+
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.ready();

@@ -100,6 +100,11 @@ export class MemoryEventBus implements EventBus {
     }
   }
 
+  async deleteTopics(topics: string[]): Promise<void> {
+    this.assertOpen();
+    for (const name of topics.flatMap((t) => [t, dlqTopicOf(t)])) this.topics.delete(name);
+  }
+
   async publish(topicName: string, messages: OutgoingMessage[]): Promise<void> {
     this.assertOpen();
     const topic = this.topic(topicName);

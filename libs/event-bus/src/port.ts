@@ -111,6 +111,8 @@ export interface EventBus {
   connect(): Promise<void>;
   /** Creates missing topics and their `<topic>.dlq` companions; existing ones are left as they are. */
   ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /** Deletes topics and their `<topic>.dlq` companions that exist (for tests and tooling; services never do). */
+  deleteTopics(topics: string[]): Promise<void>;
   /** Resolves once every message is durably stored (Kafka: acknowledged by all in-sync replicas). */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;

@@ -125,6 +125,8 @@ describe('ingestion reliability on real Kafka and InfluxDB', () => {
     execFileSync(influxScript, ['start'], { stdio: 'ignore' });
     await store?.close();
     await db?.drop().catch(() => {});
+    // 200,000 readings and 143 MB of oversized messages: do not leave them on the broker.
+    await bus?.deleteTopics([topic]).catch(() => {});
     await bus?.close();
   });
 

@@ -446,6 +446,20 @@ export function describeEventBusContract(name: string, harness: EventBusHarness)
       timeout,
     );
 
+    it(
+      'deletes topics with their DLQs, and ignores ones that do not exist',
+      async () => {
+        const topic = uniqueName('doomed');
+        await sut.ensureTopics([{ topic, partitions: 1 }]);
+        await sut.publish(topic, [{ key: 'k', value: 'x' }]);
+        await sut.deleteTopics([topic, uniqueName('never-created')]);
+        // A deleted topic starts empty when used again.
+        const lag = await sut.consumerLag(uniqueName('g'), [topic]).catch(() => []);
+        expect(lag.reduce((n, p) => n + p.endOffset, 0)).toBe(0);
+      },
+      timeout,
+    );
+
     it('answers ping when connected', async () => {
       await expect(sut.ping()).resolves.toBeUndefined();
     });
