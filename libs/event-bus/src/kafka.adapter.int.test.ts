@@ -2,23 +2,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ErrorCode } from '@industrialmind/errors';
 import { createKafkaEventBus } from './kafka.adapter';
-import { describeEventBusContract, installTestTracing } from './testing';
+import { describeEventBusContract, installTestTracing, requireKafka, testKafkaBrokers } from './testing';
 
 installTestTracing();
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const START_HINT = 'start it with: infrastructure/local/kafka.sh start (or make up)';
+const brokers = testKafkaBrokers();
 
-beforeAll(async () => {
-  const probe = createKafkaEventBus({ brokers, clientId: 'probe', connectionTimeoutMs: 2000 });
-  try {
-    await probe.ping();
-  } catch (err) {
-    throw new Error(`Kafka is not reachable at ${brokers.join(',')}: ${String(err)}; ${START_HINT}`);
-  } finally {
-    await probe.close();
-  }
-});
+beforeAll(() => requireKafka(brokers));
 
 describeEventBusContract('kafkajs adapter on a real broker', {
   timeoutMs: 90_000,

@@ -2,38 +2,27 @@
 // readable by a consumer group. Needs Kafka from infrastructure/local/kafka.sh (started by `make test`).
 import { createDefaultMachineTypeRegistry, parseSensorReading } from '@industrialmind/contracts';
 import { createKafkaEventBus, type EventBus } from '@industrialmind/event-bus';
+import { requireKafka, testKafkaBrokers } from '@industrialmind/event-bus/testing';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
 import { uniqueName, waitFor } from '@industrialmind/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { createService } from '../src/service';
 import { testConfig } from '../src/testing';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const START_HINT = 'start it with: infrastructure/local/kafka.sh start (or make up)';
+const brokers = testKafkaBrokers();
 const readingsTopic = uniqueName('sim-readings');
 const truthTopic = uniqueName('sim-truth');
 
 let bus: EventBus;
 
 beforeAll(async () => {
+  await requireKafka(brokers);
   bus = createKafkaEventBus({ brokers, clientId: 'simulator-int-test', connectionTimeoutMs: 3000 });
-  try {
-    await bus.ping();
-  } catch (err) {
-    await bus.close();
-    throw new Error(`Kafka is not reachable at ${brokers.join(',')}: ${String(err)}; ${START_HINT}`);
-  }
   await bus.connect();
 });
 
 afterAll(async () => {
+  await bus.deleteTopics([readingsTopic, truthTopic]);
   await bus.close();
-  const admin = new Kafka({ clientId: 'simulator-int-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteTopics({
-    topics: [readingsTopic, truthTopic, `${readingsTopic}.dlq`, `${truthTopic}.dlq`],
-  });
-  await admin.disconnect();
 });
 
 describe('simulator on Kafka', () => {

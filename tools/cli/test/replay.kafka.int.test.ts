@@ -2,25 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaEventBus } from '@industrialmind/event-bus';
+import { requireKafka, testKafkaBrokers } from '@industrialmind/event-bus/testing';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
 import { cmapssText } from '@industrialmind/simulation/testing';
 import { uniqueName } from '@industrialmind/testing';
 import { parseReplayOptions, runReplay } from '../src/commands/replay';
 
 // replay --profile full: a data set through a real broker, the case replay exists for.
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const START_HINT = 'start it with: infrastructure/local/kafka.sh start';
+const brokers = testKafkaBrokers();
 
-beforeAll(async () => {
-  const probe = createKafkaEventBus({ brokers, clientId: 'cli-probe', connectionTimeoutMs: 2000 });
-  try {
-    await probe.ping();
-  } catch (err) {
-    throw new Error(`Kafka is not reachable at ${brokers.join(',')}: ${String(err)}; ${START_HINT}`);
-  } finally {
-    await probe.close();
-  }
-}, 30_000);
+beforeAll(() => requireKafka(brokers), 30_000);
 
 describe('replay on Kafka (--profile full)', () => {
   it('publishes every C-MAPSS row to the readings topic and its RUL to the ground-truth topic', async () => {

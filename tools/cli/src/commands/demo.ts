@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { describeError } from '@industrialmind/errors';
-import { MAX_FLEET_SIZE } from '@industrialmind/simulation';
 import { UsageError, intOption, parseCommandArgs, positiveNumberOption, type OptionSpec } from '../args';
 import { BIN, renderCommandHelp, type Command, type CommandContext } from '../command';
 import { runDemo, type DemoOptions } from '../demo/run-demo';
-import { createCommandLogger, withStopSignal } from './shared';
+import { createCommandLogger, fleetSizeAndRate, withStopSignal } from './shared';
 
 const NAME = 'demo';
 const DEFAULTS = { machines: 20, ratePerSec: 2000, badEvery: 1000, drainTimeoutSec: 15, port: 8082 };
@@ -89,16 +88,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions | 'help' 
       NAME,
     );
   }
-  const machines =
-    intOption(NAME, 'machines', values.machines, { min: 1, max: MAX_FLEET_SIZE }) ?? DEFAULTS.machines;
-  const ratePerSec =
-    positiveNumberOption(NAME, 'rate', values.rate, { max: 1_000_000 }) ?? DEFAULTS.ratePerSec;
-  if (ratePerSec > machines * 1000) {
-    throw new UsageError(
-      `--rate ${ratePerSec} is too high for ${machines} machines: each machine makes at most 1000 readings/s`,
-      NAME,
-    );
-  }
+  const { machines, ratePerSec } = fleetSizeAndRate(NAME, values, DEFAULTS);
   const badEvery =
     intOption(NAME, 'bad-every', values['bad-every'], { min: 0, max: 1_000_000_000 }) ?? DEFAULTS.badEvery;
   if (badEvery === 1) throw new UsageError('--bad-every must be 0 (off) or at least 2', NAME);

@@ -1,6 +1,7 @@
 import { createEventBus, type EventBus } from '@industrialmind/event-bus';
 import { createLogger, type LogLevel, type Logger } from '@industrialmind/logger';
-import { UsageError, type OptionSpec } from '../args';
+import { MAX_FLEET_SIZE } from '@industrialmind/simulation';
+import { UsageError, intOption, positiveNumberOption, type OptionSpec } from '../args';
 import { BIN, type CommandContext } from '../command';
 
 export const PROFILES = ['lite', 'full'] as const;
@@ -114,4 +115,26 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
     await sleep(10);
   }
   return true;
+}
+
+/** --machines and --rate, shared by demo and simulate: a machine makes at most 1000 readings/s. */
+export function fleetSizeAndRate(
+  command: string,
+  values: {
+    machines?: string | boolean | string[] | undefined;
+    rate?: string | boolean | string[] | undefined;
+  },
+  defaults: { machines: number; ratePerSec: number },
+): { machines: number; ratePerSec: number } {
+  const machines =
+    intOption(command, 'machines', values.machines, { min: 1, max: MAX_FLEET_SIZE }) ?? defaults.machines;
+  const ratePerSec =
+    positiveNumberOption(command, 'rate', values.rate, { max: 1_000_000 }) ?? defaults.ratePerSec;
+  if (ratePerSec > machines * 1000) {
+    throw new UsageError(
+      `--rate ${ratePerSec} is too high for ${machines} machines: each machine makes at most 1000 readings/s`,
+      command,
+    );
+  }
+  return { machines, ratePerSec };
 }

@@ -8,7 +8,6 @@ import {
   FAULT_KINDS,
   FAULT_SHAPES,
   GROUND_TRUTH_TOPIC,
-  MAX_FLEET_SIZE,
   SIMULATOR_CHANNELS,
   createFleet,
   isFaultKind,
@@ -36,6 +35,7 @@ import {
   BUS_PROFILE_OPTION,
   PROFILES,
   createCommandLogger,
+  fleetSizeAndRate,
   createProfileBus,
   waitForStop,
   withStopSignal,
@@ -211,16 +211,7 @@ function checkWritableFile(path: string, name: string): void {
 export function parseSimulateOptions(argv: readonly string[]): SimulateOptions | 'help' {
   const { values } = parseCommandArgs(NAME, OPTIONS, argv);
   if (values.help === true) return 'help';
-  const machines =
-    intOption(NAME, 'machines', values.machines, { min: 1, max: MAX_FLEET_SIZE }) ?? DEFAULTS.machines;
-  const ratePerSec =
-    positiveNumberOption(NAME, 'rate', values.rate, { max: 1_000_000 }) ?? DEFAULTS.ratePerSec;
-  if (ratePerSec > machines * 1000) {
-    throw new UsageError(
-      `--rate ${ratePerSec} is too high for ${machines} machines: each machine makes at most 1000 readings/s`,
-      NAME,
-    );
-  }
+  const { machines, ratePerSec } = fleetSizeAndRate(NAME, values, DEFAULTS);
   const out = typeof values.out === 'string' ? values.out : undefined;
   const truth = typeof values.truth === 'string' ? values.truth : undefined;
   const offlineOnly = ['truth', 'hours', 'start'].filter((name) => values[name] !== undefined);

@@ -1,13 +1,13 @@
 import type { EventBus, MessageHeaders } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import { DEMO_LOG_EVENTS } from './log-events';
-import type { ReadingGenerator } from './reading-generator';
+import type { MalformedMessage } from './malformed';
 
 export interface MalformedInjectorOptions {
   bus: Pick<EventBus, 'publish'>;
   topic: string;
   /** Makes the broken messages (cycling through four kinds the contract rejects). */
-  generator: Pick<ReadingGenerator, 'malformed'>;
+  malformed: (timestampMs: number) => MalformedMessage;
   /** One message in `badEvery` is broken: 0 = off, otherwise at least 2. */
   badEvery: number;
   /** The valid readings the bus acknowledged so far (the simulator's count). */
@@ -32,7 +32,7 @@ export interface MalformedInjector {
  * acknowledged messages count, so the demo's balance stays exact.
  */
 export function createMalformedInjector(options: MalformedInjectorOptions): MalformedInjector {
-  const { bus, topic, generator, badEvery, validProduced, headers, logger } = options;
+  const { bus, topic, malformed, badEvery, validProduced, headers, logger } = options;
   const tickMs = options.tickMs ?? 100;
   let produced = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -45,7 +45,7 @@ export function createMalformedInjector(options: MalformedInjectorOptions): Malf
     if (due <= 0) return;
     const nowMs = Date.now();
     const messages = Array.from({ length: Math.min(due, 1000) }, () => {
-      const broken = generator.malformed(nowMs);
+      const broken = malformed(nowMs);
       return { key: broken.key, value: broken.value, headers, timestampMs: nowMs };
     });
     try {

@@ -13,7 +13,7 @@ import { createCountingStore } from './counting-store';
 import { RUN_HEADER, createDeadLetterCounter } from './dead-letters';
 import { DEMO_LOG_EVENTS } from './log-events';
 import { createMalformedInjector } from './malformed-injector';
-import { createReadingGenerator } from './reading-generator';
+import { createMalformedMaker } from './malformed';
 import { createJsonReporter, createTableReporter, type DemoSummary } from './report';
 
 /** The consumer group of ingestion, as the service uses it in production. */
@@ -97,7 +97,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
   const injector = createMalformedInjector({
     bus,
     topic,
-    generator: createReadingGenerator({ machines: options.machines, seed: options.seed, runId }),
+    malformed: createMalformedMaker(fleet.machines, runId),
     badEvery: options.badEvery,
     validProduced: () => runner.stats().readingsWritten,
     headers,
