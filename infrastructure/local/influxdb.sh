@@ -24,7 +24,8 @@ log() { printf '[influxdb.sh] %s\n' "$*" >&2; }
 
 healthy() { curl -fsS --max-time 2 "$URL/health" >/dev/null 2>&1; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install() {
   if [ -x "$BIN" ] && [ "$(cat "$I/.installed" 2>/dev/null)" = "$INFLUXDB_VERSION" ]; then return 0; fi
@@ -89,9 +90,7 @@ bind-address = "127.0.0.1:$RPC_PORT"
 CONF
 }
 
-is_running() {
-  [ -f "$RUN/influxd.pid" ] && kill -0 "$(cat "$RUN/influxd.pid")" 2>/dev/null
-}
+is_running() { pid_alive "$RUN/influxd.pid"; }
 
 create_database() {
   # InfluxQL through the v1 endpoint: 1.8 has no /api/v2/buckets. CREATE DATABASE is idempotent.
@@ -123,14 +122,7 @@ start() {
   log "influxd did not become ready within 60 s; see $RUN/influxd.log"; exit 1
 }
 
-stop() {
-  if ! is_running; then rm -f "$RUN/influxd.pid"; log "not running"; return 0; fi
-  local pid; pid="$(cat "$RUN/influxd.pid")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -0 "$pid" 2>/dev/null && { log "forcing stop"; kill -9 "$pid" 2>/dev/null || true; }
-  rm -f "$RUN/influxd.pid"; log "stopped"
-}
+stop() { stop_pidfile "$RUN/influxd.pid"; }
 
 case "${1:-start}" in
   install) install ;;

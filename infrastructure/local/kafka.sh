@@ -18,7 +18,8 @@ HEAP="${KAFKA_HEAP:--Xms256m -Xmx768m}"
 
 log() { printf '[kafka.sh] %s\n' "$*" >&2; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install() {
   if [ -f "$K/.installed" ]; then return 0; fi
@@ -79,9 +80,7 @@ message.max.bytes=2097152
 PROPS
 }
 
-is_running() {
-  [ -f "$RUN/kafka.pid" ] && kill -0 "$(cat "$RUN/kafka.pid")" 2>/dev/null
-}
+is_running() { pid_alive "$RUN/kafka.pid"; }
 
 start() {
   install
@@ -109,14 +108,7 @@ start() {
   log "broker did not become ready within 120 s; see $RUN/kafka.log"; exit 1
 }
 
-stop() {
-  if ! is_running; then rm -f "$RUN/kafka.pid"; log "not running"; return 0; fi
-  local pid; pid="$(cat "$RUN/kafka.pid")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -0 "$pid" 2>/dev/null && { log "forcing stop"; kill -9 "$pid" 2>/dev/null || true; }
-  rm -f "$RUN/kafka.pid"; log "stopped"
-}
+stop() { stop_pidfile "$RUN/kafka.pid"; }
 
 case "${1:-start}" in
   install) install ;;
