@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafkaEventBus } from '@industrialmind/event-bus';
@@ -12,6 +13,7 @@ import { uniqueName, waitFor } from '@industrialmind/testing';
 import { createInfluxTimeSeriesStore } from '@industrialmind/timeseries-store';
 import { createInfluxTestDatabase } from '@industrialmind/timeseries-store/testing';
 import { DEFAULT_BROKERS, DEFAULT_INFLUX_URL, INHERITED_ENV } from './config';
+import { cpuMeter, pidListeningOn, type CpuComponents } from './cpu';
 import { makeWorkload, type Workload } from './workload';
 
 const HELP = `Usage: industrialmind bench ingestion [options]
@@ -44,15 +46,35 @@ interface Round {
   publish: number;
   writeSecondsShare: number;
   meanBatch: number;
+  /** CPU seconds per component during each measured phase. */
+  cpu: { ceiling: CpuComponents; live: CpuComponents; drain: CpuComponents };
+  seconds: { ceiling: number; live: number; drain: number };
 }
 
-async function ceilingRun(url: string, w: Workload, batch: number, concurrency: number): Promise<number> {
+interface Servers {
+  kafka: number | undefined;
+  influxdb: number | undefined;
+}
+
+const portOf = (hostPort: string, fallback: number): number => {
+  const match = /:(\d+)(\/|$)/.exec(hostPort);
+  return match ? Number(match[1]) : fallback;
+};
+
+async function ceilingRun(
+  url: string,
+  w: Workload,
+  batch: number,
+  concurrency: number,
+  servers: Servers,
+): Promise<{ rate: number; cpu: CpuComponents; seconds: number }> {
   const db = await createInfluxTestDatabase(url, { prefix: 'bench-ceiling' });
   try {
     const bodies: string[] = [];
     for (let i = 0; i < w.lines.length; i += batch) bodies.push(w.lines.slice(i, i + batch).join('\n'));
     const endpoint = `${url}/api/v2/write?bucket=${encodeURIComponent(db.bucket)}&precision=ms`;
     let next = 0;
+    const meter = cpuMeter({ influxdb: servers.influxdb });
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -67,12 +89,13 @@ async function ceilingRun(url: string, w: Workload, batch: number, concurrency: 
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = meter.stop();
     const store = createInfluxTimeSeriesStore({ url, bucket: db.bucket });
     const counted = await store.countPoints({ fromMs: w.fromMs, toMs: w.toMs });
     await store.close();
     if (counted !== w.lines.length)
       throw new Error(`ceiling run stored ${counted} of ${w.lines.length} points`);
-    return w.lines.length / seconds;
+    return { rate: w.lines.length / seconds, cpu, seconds };
   } finally {
     await db.drop();
   }
@@ -111,7 +134,15 @@ async function endToEndRun(
   partitions: number,
   compression: 'gzip' | 'none',
   mode: 'live' | 'drain',
-): Promise<Omit<Round, 'ceiling' | 'drain'>> {
+  servers: Servers,
+): Promise<{
+  endToEnd: number;
+  publish: number;
+  writeSecondsShare: number;
+  meanBatch: number;
+  cpu: CpuComponents;
+  seconds: number;
+}> {
   const db = await createInfluxTestDatabase(url, { prefix: 'bench-e2e' });
   const topic = uniqueName('bench-readings');
   const bus = createKafkaEventBus({
@@ -148,6 +179,7 @@ async function endToEndRun(
   });
   const store = createInfluxTimeSeriesStore({ url, bucket: db.bucket });
   try {
+    const meter = cpuMeter({ ingestion: child.pid, ...servers });
     const started = performance.now();
     let next = mode === 'drain' ? w.messages.length : 0;
     const publishing = Promise.all(
@@ -173,6 +205,7 @@ async function endToEndRun(
       },
     );
     const done = performance.now();
+    const cpu = meter.stop();
     const counted = await store.countPoints({ fromMs: w.fromMs, toMs: w.toMs });
     if (counted !== w.messages.length)
       throw new Error(`InfluxDB holds ${counted} of ${w.messages.length} points`);
@@ -188,6 +221,8 @@ async function endToEndRun(
       // Store writes overlap (several partitions share the writer), so this can exceed 1.
       writeSecondsShare: writeSeconds / elapsed,
       meanBatch: writes > 0 ? points / writes : 0,
+      cpu,
+      seconds: elapsed,
     };
   } finally {
     child.kill('SIGTERM');
@@ -241,14 +276,27 @@ async function main(): Promise<void> {
   const url = values['influx-url'].replace(/\/+$/, '');
   const workload = makeWorkload(readings, machines, Date.UTC(2026, 0, 1));
 
+  const servers: Servers = {
+    kafka: pidListeningOn(portOf(brokers[0]!, 9092)),
+    influxdb: pidListeningOn(portOf(url, 8086)),
+  };
   const results: Round[] = [];
   for (let r = 1; r <= rounds; r++) {
-    const ceiling = await ceilingRun(url, workload, batch, concurrency);
-    const e2e = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'live');
-    const drain = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'drain');
-    results.push({ ceiling, ...e2e, drain: drain.endToEnd });
+    const ceiling = await ceilingRun(url, workload, batch, concurrency, servers);
+    const e2e = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'live', servers);
+    const drain = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'drain', servers);
+    results.push({
+      ceiling: ceiling.rate,
+      endToEnd: e2e.endToEnd,
+      publish: e2e.publish,
+      writeSecondsShare: e2e.writeSecondsShare,
+      meanBatch: e2e.meanBatch,
+      drain: drain.endToEnd,
+      cpu: { ceiling: ceiling.cpu, live: e2e.cpu, drain: drain.cpu },
+      seconds: { ceiling: ceiling.seconds, live: e2e.seconds, drain: drain.seconds },
+    });
     process.stderr.write(
-      `round ${r}: ceiling ${fmt(ceiling)} points/s, end-to-end ${fmt(e2e.endToEnd)} readings/s (publish ${fmt(e2e.publish)}/s, mean write ${fmt(e2e.meanBatch)} points, store writes busy ${(e2e.writeSecondsShare * 100).toFixed(0)} % of the time); drain of a filled topic ${fmt(drain.endToEnd)} readings/s\n`,
+      `round ${r}: ceiling ${fmt(ceiling.rate)} points/s, end-to-end ${fmt(e2e.endToEnd)} readings/s (publish ${fmt(e2e.publish)}/s, mean write ${fmt(e2e.meanBatch)} points, store writes busy ${(e2e.writeSecondsShare * 100).toFixed(0)} % of the time); drain of a filled topic ${fmt(drain.endToEnd)} readings/s\n`,
     );
   }
   const summary = {
@@ -272,12 +320,48 @@ async function main(): Promise<void> {
       `| ingestion alone: draining a topic filled beforehand | ${fmt(summary.drain)} |`,
       `| ratio drain / ceiling | ${(summary.drain / summary.ceiling).toFixed(3)} |`,
       '',
+      cpuTable(results, readings),
+      '',
     ].join('\n'),
   );
   if (values.json) {
     mkdirSync(dirname(values.json), { recursive: true });
     writeFileSync(values.json, `${JSON.stringify({ ...summary, ratio }, null, 2)}\n`);
   }
+}
+
+/**
+ * Median CPU microseconds per reading of each component in each phase, and how busy the machine's cores were
+ * (all components' CPU over cores x wall time).
+ */
+function cpuTable(results: Round[], readings: number): string {
+  const cores = availableParallelism();
+  const phases = ['ceiling', 'live', 'drain'] as const;
+  const names = ['self', 'ingestion', 'kafka', 'influxdb'];
+  const label: Record<string, string> = {
+    self: 'benchmark process (producer / HTTP client)',
+    ingestion: 'ingestion service',
+    kafka: 'Kafka broker',
+    influxdb: 'InfluxDB',
+  };
+  const cell = (phase: (typeof phases)[number], name: string): string => {
+    const xs = results.map((r) => r.cpu[phase][name]).filter((x): x is number => x !== undefined);
+    if (xs.length === 0 || (phase === 'ceiling' && (name === 'ingestion' || name === 'kafka'))) return '-';
+    return median(xs.map((x) => (x / readings) * 1e6)).toFixed(1);
+  };
+  const busy = (phase: (typeof phases)[number]): string =>
+    `${median(
+      results.map((r) => {
+        const total = Object.values(r.cpu[phase]).reduce<number>((a, b) => a + (b ?? 0), 0);
+        return (total / (r.seconds[phase] * cores)) * 100;
+      }),
+    ).toFixed(0)} %`;
+  return [
+    `| CPU microseconds per reading (median) | ceiling | end to end | drain |`,
+    '|---|---|---|---|',
+    ...names.map((n) => `| ${label[n]} | ${phases.map((p) => cell(p, n)).join(' | ')} |`),
+    `| cores busy (all of the above / ${cores} cores x wall time) | ${phases.map(busy).join(' | ')} |`,
+  ].join('\n');
 }
 
 class UsageError extends Error {}

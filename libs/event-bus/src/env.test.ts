@@ -14,6 +14,8 @@ describe('eventBusConfigFromEnv', () => {
       KAFKA_BROKERS: 'a:9092,b:9092',
       KAFKA_COMPRESSION: 'none',
       KAFKA_SESSION_TIMEOUT_MS: '10s',
+      KAFKA_FETCH_MIN_BYTES: '65536',
+      KAFKA_FETCH_MAX_WAIT_MS: '250ms',
     });
     expect(eventBusConfigFromEnv('full', vars, 'ingestion')).toMatchObject({
       backend: 'kafka',
@@ -21,6 +23,8 @@ describe('eventBusConfigFromEnv', () => {
       clientId: 'ingestion',
       compression: 'none',
       sessionTimeoutMs: 10_000,
+      minBytes: 65_536,
+      maxWaitTimeMs: 250,
       ssl: false,
     });
   });

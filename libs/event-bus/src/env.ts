@@ -15,6 +15,16 @@ export const eventBusEnv = {
     .durationMs({ min: 6_000, max: 300_000 })
     .default(30_000)
     .describe('A consumer silent this long is removed from its group and its partitions reassigned'),
+  KAFKA_FETCH_MIN_BYTES: env
+    .int({ min: 1, max: 64 * 1024 * 1024 })
+    .default(1)
+    .describe(
+      'Bytes a fetch waits for (up to KAFKA_FETCH_MAX_WAIT_MS) before the broker answers: larger means fewer, fuller fetches at the cost of latency at low rates',
+    ),
+  KAFKA_FETCH_MAX_WAIT_MS: env
+    .durationMs({ min: 1, max: 30_000 })
+    .default(100)
+    .describe('Longest the broker holds a fetch waiting for KAFKA_FETCH_MIN_BYTES'),
   KAFKA_SSL: env.bool().default(false).describe('Connect with TLS'),
   KAFKA_SASL_MECHANISM: env
     .enum(['plain', 'scram-sha-256', 'scram-sha-512'])
@@ -32,6 +42,8 @@ export interface EventBusEnv {
   KAFKA_BROKERS?: string[] | undefined;
   KAFKA_COMPRESSION: 'gzip' | 'none';
   KAFKA_SESSION_TIMEOUT_MS: number;
+  KAFKA_FETCH_MIN_BYTES: number;
+  KAFKA_FETCH_MAX_WAIT_MS: number;
   KAFKA_SSL: boolean;
   KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
   KAFKA_SASL_USERNAME?: string | undefined;
@@ -58,6 +70,8 @@ export function eventBusConfigFromEnv(profile: Profile, e: EventBusEnv, clientId
     clientId,
     compression: e.KAFKA_COMPRESSION,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+    minBytes: e.KAFKA_FETCH_MIN_BYTES,
+    maxWaitTimeMs: e.KAFKA_FETCH_MAX_WAIT_MS,
     ssl: e.KAFKA_SSL,
     ...(e.KAFKA_SASL_MECHANISM
       ? {

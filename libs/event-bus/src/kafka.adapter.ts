@@ -39,6 +39,8 @@ export interface KafkaEventBusOptions {
   heartbeatIntervalMs?: number;
   /** Longest the broker holds a fetch waiting for data; bounds end-to-end latency at low rates. */
   maxWaitTimeMs?: number;
+  /** Bytes a fetch waits for (up to maxWaitTimeMs) before the broker answers; 1 answers as soon as any arrive. */
+  minBytes?: number;
   maxBytesPerPartition?: number;
   /** Messages per produce request; larger sends are split. */
   maxMessagesPerRequest?: number;
@@ -61,6 +63,7 @@ const DEFAULTS = {
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
   maxWaitTimeMs: 100,
+  minBytes: 1,
   maxBytesPerPartition: 4 * 1024 * 1024,
   maxMessagesPerRequest: 5_000,
 };
@@ -207,6 +210,7 @@ export class KafkaEventBus implements EventBus {
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       maxWaitTimeInMs: this.options.maxWaitTimeMs,
+      minBytes: this.options.minBytes,
       maxBytesPerPartition: this.options.maxBytesPerPartition,
       allowAutoTopicCreation: true,
     });
