@@ -28,6 +28,12 @@ export interface RelationalStoreEnv {
 export function relationalStoreConfigFromEnv(profile: Profile, e: RelationalStoreEnv): RelationalStoreConfig {
   if (profile === 'lite')
     return { backend: 'pglite', ...(e.PGLITE_DATA_DIR ? { dataDir: e.PGLITE_DATA_DIR } : {}) };
-  if (!e.DATABASE_URL) throw new ConfigError([{ key: 'DATABASE_URL', message: 'is required when PROFILE=full' }]);
-  return { backend: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolMax: e.DATABASE_POOL_MAX };
+  if (!e.DATABASE_URL)
+    throw new ConfigError([{ key: 'DATABASE_URL', message: 'is required when PROFILE=full' }]);
+  return {
+    backend: 'postgres',
+    url: e.DATABASE_URL,
+    schema: e.DATABASE_SCHEMA,
+    poolMax: e.DATABASE_POOL_MAX,
+  };
 }

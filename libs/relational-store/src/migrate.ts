@@ -31,7 +31,7 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 }
 
 // The same lock key Prisma's migrate engine takes, so this runner and `prisma migrate deploy` exclude each other.
-const ADVISORY_LOCK_KEY = 72707369;
+export const MIGRATION_LOCK_KEY = 72707369;
 
 // Prisma's own bookkeeping table, so `prisma migrate deploy` (where the engine exists) sees these as applied.
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -51,7 +51,7 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
  * migration's file changed since: that database was built from other SQL. Returns the names applied now.
  */
 export async function applyMigrations(session: SqlSession, migrations = readMigrations()): Promise<string[]> {
-  await session.exec(`SELECT pg_advisory_lock(${ADVISORY_LOCK_KEY})`);
+  await session.exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);
     const rows = await session.query<{ migration_name: string; checksum: string }>(
@@ -85,6 +85,6 @@ export async function applyMigrations(session: SqlSession, migrations = readMigr
     }
     return done;
   } finally {
-    await session.exec(`SELECT pg_advisory_unlock(${ADVISORY_LOCK_KEY})`);
+    await session.exec(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
   }
 }

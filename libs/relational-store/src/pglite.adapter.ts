@@ -10,7 +10,9 @@ export interface PgliteRelationalStoreOptions {
 }
 
 /** The RelationalStore on PGlite (PostgreSQL compiled to WASM, in this process): the lite profile's store. */
-export function createPgliteRelationalStore(options: PgliteRelationalStoreOptions = {}): PrismaRelationalStore {
+export function createPgliteRelationalStore(
+  options: PgliteRelationalStoreOptions = {},
+): PrismaRelationalStore {
   const db = new PGlite(options.dataDir);
   const client = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return new PrismaRelationalStore({

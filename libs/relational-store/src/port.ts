@@ -259,9 +259,12 @@ export interface RelationalStore {
    * Leases up to `limit` due pending notifications for `leaseMs` (FOR UPDATE SKIP LOCKED on PostgreSQL), so
    * concurrent dispatchers never send the same one at once; a crashed dispatcher's lease simply expires.
    */
-  claimNotifications(input: { channels?: string[]; limit: number; leaseMs: number; now?: Date }): Promise<
-    Notification[]
-  >;
+  claimNotifications(input: {
+    channels?: string[];
+    limit: number;
+    leaseMs: number;
+    now?: Date;
+  }): Promise<Notification[]>;
   markNotificationSent(id: string): Promise<void>;
   /** Records a failed attempt: retried at `retryAt`, or dead-lettered when `retryAt` is null. */
   markNotificationFailed(id: string, error: string, retryAt: Date | null): Promise<void>;

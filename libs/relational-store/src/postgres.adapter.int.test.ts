@@ -1,6 +1,11 @@
 import { createPostgresRelationalStore } from './postgres.adapter';
 import type { RelationalStore } from './port';
-import { createPostgresTestStore, describeRelationalStoreContract, requirePostgres, testDatabaseUrl } from './testing';
+import {
+  createPostgresTestStore,
+  describeRelationalStoreContract,
+  requirePostgres,
+  testDatabaseUrl,
+} from './testing';
 
 beforeAll(() => requirePostgres());
 

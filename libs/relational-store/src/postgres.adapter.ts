@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
-import { applyMigrations } from './migrate';
+import { MIGRATION_LOCK_KEY, applyMigrations } from './migrate';
 import { PrismaRelationalStore } from './prisma-store';
 
 export interface PostgresRelationalStoreOptions {
@@ -16,7 +16,9 @@ export interface PostgresRelationalStoreOptions {
 }
 
 /** The RelationalStore on PostgreSQL: Prisma Client over node-postgres through @prisma/adapter-pg. */
-export function createPostgresRelationalStore(options: PostgresRelationalStoreOptions): PrismaRelationalStore {
+export function createPostgresRelationalStore(
+  options: PostgresRelationalStoreOptions,
+): PrismaRelationalStore {
   const schema = options.schema ?? 'public';
   const pool = new Pool({
     connectionString: options.url,
@@ -35,6 +37,9 @@ export function createPostgresRelationalStore(options: PostgresRelationalStoreOp
     migrate: async () => {
       const session: PoolClient = await pool.connect();
       try {
+        // Under the migration lock (session advisory locks nest), so processes starting together do not race
+        // on CREATE SCHEMA either.
+        await session.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
         await session.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         await applyMigrations({
           exec: async (sql) => {
@@ -42,8 +47,10 @@ export function createPostgresRelationalStore(options: PostgresRelationalStoreOp
           },
           query: async <T>(sql: string, params?: unknown[]) => (await session.query(sql, params)).rows as T[],
         });
+        await session.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
       } finally {
-        session.release();
+        // A session that failed half-way may still hold the lock: destroy it rather than return it to the pool.
+        session.release(true);
       }
     },
     close: async () => {

@@ -55,7 +55,8 @@ export function translateError(err: unknown, operation: string): AppError {
   const message = typeof e.message === 'string' ? e.message.split('\n').slice(-1)[0]! : String(err);
   if (e.code === 'P2025' || e.code === 'P2001')
     return new AppError(ErrorCode.NOT_FOUND, `${operation}: not found`, { cause: err });
-  if (e.code === 'P2002') return new AppError(ErrorCode.CONFLICT, `${operation}: already exists`, { cause: err });
+  if (e.code === 'P2002')
+    return new AppError(ErrorCode.CONFLICT, `${operation}: already exists`, { cause: err });
   if (sqlState && RETRYABLE_SQLSTATES.has(sqlState))
     return new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, `${operation}: ${message}`, {
       cause: err,
@@ -184,8 +185,18 @@ export class PrismaRelationalStore implements RelationalStore {
   async upsertEquipment(e: Equipment): Promise<Equipment> {
     return this.run('upsertEquipment', async () => {
       const data = { name: e.name, machineType: e.machineType, line: e.line, location: e.location };
-      const row = await this.db.equipment.upsert({ where: { id: e.id }, create: { id: e.id, ...data }, update: data });
-      return { id: row.id, name: row.name, machineType: row.machineType, line: row.line, location: row.location };
+      const row = await this.db.equipment.upsert({
+        where: { id: e.id },
+        create: { id: e.id, ...data },
+        update: data,
+      });
+      return {
+        id: row.id,
+        name: row.name,
+        machineType: row.machineType,
+        line: row.line,
+        location: row.location,
+      };
     });
   }
 
@@ -230,7 +241,9 @@ export class PrismaRelationalStore implements RelationalStore {
   }
 
   async getRule(id: string): Promise<Rule> {
-    return this.run('getRule', async () => modelToRule(await this.db.rule.findUniqueOrThrow({ where: { id } })));
+    return this.run('getRule', async () =>
+      modelToRule(await this.db.rule.findUniqueOrThrow({ where: { id } })),
+    );
   }
 
   async listRules(): Promise<Rule[]> {
@@ -331,7 +344,6 @@ export class PrismaRelationalStore implements RelationalStore {
   ): Promise<AlertChange | null> {
     group.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
     const first = group[0]!;
-    const last = group[group.length - 1]!;
     const top = group.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
     let alertId = await this.lockUnresolved(tx, first.machineId, first.causeKey);
     let opened = false;
@@ -408,7 +420,11 @@ export class PrismaRelationalStore implements RelationalStore {
         `{${fresh.map((f) => String(f.id)).join(',')}}`,
         `{${episodeIds.map((id) => `"${id}"`).join(',')}}`,
       );
-      counted = { n: Number(attached[0]!.n), first: new Date(attached[0]!.first), last: new Date(attached[0]!.last) };
+      counted = {
+        n: Number(attached[0]!.n),
+        first: new Date(attached[0]!.first),
+        last: new Date(attached[0]!.last),
+      };
     }
     const [row] = await tx.$queryRawUnsafe<Array<{ old_severity: Severity }>>(
       `UPDATE alerts SET
@@ -438,8 +454,12 @@ export class PrismaRelationalStore implements RelationalStore {
   }
 
   private async alertRow(tx: Tx, id: string): Promise<Alert> {
-    const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = $1::uuid`, id);
-    if (!rows[0]) throw new AppError(ErrorCode.NOT_FOUND, `alert ${id} not found`, { details: { alert_id: id } });
+    const rows = await tx.$queryRawUnsafe<unknown[]>(
+      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = $1::uuid`,
+      id,
+    );
+    if (!rows[0])
+      throw new AppError(ErrorCode.NOT_FOUND, `alert ${id} not found`, { details: { alert_id: id } });
     return rowToAlert(rows[0]);
   }
 
@@ -559,9 +579,13 @@ export class PrismaRelationalStore implements RelationalStore {
         const current = rowToAlert(rows[0]);
         const step = change(current);
         if (!step.allowed)
-          throw new AppError(ErrorCode.CONFLICT, step.reason ?? `cannot ${operation} a ${current.status} alert`, {
-            details: { alert_id: id, status: current.status },
-          });
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            step.reason ?? `cannot ${operation} a ${current.status} alert`,
+            {
+              details: { alert_id: id, status: current.status },
+            },
+          );
         const params = [id, ...step.params];
         const [row] = await tx.$queryRawUnsafe<unknown[]>(
           `UPDATE alerts SET ${step.set}, updated_at = now() WHERE id = $1::uuid RETURNING ${ALERT_COLUMNS}`,
@@ -648,7 +672,10 @@ export class PrismaRelationalStore implements RelationalStore {
   async listComments(id: string): Promise<Comment[]> {
     return this.run('listComments', async () => {
       await this.alertRow(this.db, id);
-      return this.db.comment.findMany({ where: { alertId: id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return this.db.comment.findMany({
+        where: { alertId: id },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
     });
   }
 
@@ -719,7 +746,9 @@ export class PrismaRelationalStore implements RelationalStore {
         if (!rows[0]) return null;
         const alert = rowToAlert(rows[0]);
         if (alert.escalationLevel > 0) {
-          await this.appendHistory(tx, id, 'system', 'reminded', null, null, { level: alert.escalationLevel });
+          await this.appendHistory(tx, id, 'system', 'reminded', null, null, {
+            level: alert.escalationLevel,
+          });
           await this.enqueue(tx, id, notifications);
         }
         return alert;
@@ -737,7 +766,11 @@ export class PrismaRelationalStore implements RelationalStore {
   }): Promise<Notification[]> {
     const now = input.now ?? new Date();
     return this.run('claimNotifications', async () => {
-      const params: unknown[] = [now.toISOString(), new Date(now.getTime() + input.leaseMs).toISOString(), input.limit];
+      const params: unknown[] = [
+        now.toISOString(),
+        new Date(now.getTime() + input.leaseMs).toISOString(),
+        input.limit,
+      ];
       let channelClause = '';
       if (input.channels) {
         params.push(`{${input.channels.map((c) => `"${c}"`).join(',')}}`);

@@ -1,4 +1,8 @@
-export { describeRelationalStoreContract, signal, type RelationalStoreHarness } from './relational-store.contract';
+export {
+  describeRelationalStoreContract,
+  signal,
+  type RelationalStoreHarness,
+} from './relational-store.contract';
 export {
   createPostgresTestStore,
   dropSchema,
@@ -6,3 +10,4 @@ export {
   testDatabaseUrl,
   type PostgresTestStore,
 } from './postgres';
+export { SCHEMA_PATH, SQL_ONLY_OBJECTS, describeDatabase, describePrismaSchema } from './schema-check';

@@ -25,7 +25,9 @@ export async function requirePostgres(url: string = testDatabaseUrl()): Promise<
   try {
     await withClient(url, (c) => c.query('SELECT 1'));
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: ${String(err)}; ${START_HINT}`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: ${String(err)}; ${START_HINT}`,
+    );
   }
 }
 

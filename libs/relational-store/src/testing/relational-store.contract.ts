@@ -69,7 +69,12 @@ export function describeRelationalStoreContract(name: string, harness: Relationa
         const first = await sut.recordSignals([signal(m, 1), signal(m, 2), signal(m, 2)]);
         expect(first).toHaveLength(1);
         expect(first[0]).toMatchObject({ opened: true, newSignals: 2, escalated: false });
-        expect(first[0]!.alert).toMatchObject({ machineId: m, causeKey: 'anomaly', status: 'open', eventCount: 2 });
+        expect(first[0]!.alert).toMatchObject({
+          machineId: m,
+          causeKey: 'anomaly',
+          status: 'open',
+          eventCount: 2,
+        });
         expect(first[0]!.alert.firstEventAt).toEqual(new Date(T0 + 1000));
 
         expect(await sut.recordSignals([signal(m, 1), signal(m, 2)])).toEqual([]);
@@ -115,9 +120,14 @@ export function describeRelationalStoreContract(name: string, harness: Relationa
         const m = uniqueName('m');
         const [opened] = await sut.recordSignals([signal(m, 1)]);
         const id = opened!.alert.id;
-        await expect(sut.resolve(id, { actor: 'ana', reason: 'confirmed_fault', note: 'bearing' })).resolves.toMatchObject(
-          { status: 'resolved', resolvedBy: 'ana', resolutionReason: 'confirmed_fault', acknowledgedBy: 'ana' },
-        );
+        await expect(
+          sut.resolve(id, { actor: 'ana', reason: 'confirmed_fault', note: 'bearing' }),
+        ).resolves.toMatchObject({
+          status: 'resolved',
+          resolvedBy: 'ana',
+          resolutionReason: 'confirmed_fault',
+          acknowledgedBy: 'ana',
+        });
         expect(await sut.getFeedback(id)).toMatchObject({
           alertId: id,
           machineId: m,
@@ -249,33 +259,75 @@ export function describeRelationalStoreContract(name: string, harness: Relationa
         const m = uniqueName('m');
         const [c] = await sut.recordSignals([signal(m, 1), signal(m, 2)], {
           notificationsFor: (alert) => [
-            { channel: 'webhook', kind: 'opened', idempotencyKey: `${alert.id}:opened:webhook`, payload: { a: 1 } },
-            { channel: 'email', kind: 'opened', idempotencyKey: `${alert.id}:opened:email`, payload: { b: 2 } },
+            {
+              channel: 'webhook',
+              kind: 'opened',
+              idempotencyKey: `${alert.id}:opened:webhook`,
+              payload: { a: 1 },
+            },
+            {
+              channel: 'email',
+              kind: 'opened',
+              idempotencyKey: `${alert.id}:opened:email`,
+              payload: { b: 2 },
+            },
           ],
         });
         // Only opening queues notifications.
-        await sut.recordSignals([signal(m, 3)], { notificationsFor: () => [{ channel: 'x', kind: 'y', idempotencyKey: 'z', payload: {} }] });
+        await sut.recordSignals([signal(m, 3)], {
+          notificationsFor: () => [{ channel: 'x', kind: 'y', idempotencyKey: 'z', payload: {} }],
+        });
         const now = new Date();
-        const claimed = await sut.claimNotifications({ channels: ['webhook'], limit: 10, leaseMs: 60_000, now });
+        const claimed = await sut.claimNotifications({
+          channels: ['webhook'],
+          limit: 10,
+          leaseMs: 60_000,
+          now,
+        });
         expect(claimed).toHaveLength(1);
-        expect(claimed[0]).toMatchObject({ alertId: c!.alert.id, channel: 'webhook', payload: { a: 1 }, attempts: 1 });
-        expect(await sut.claimNotifications({ channels: ['webhook'], limit: 10, leaseMs: 60_000, now })).toEqual([]);
+        expect(claimed[0]).toMatchObject({
+          alertId: c!.alert.id,
+          channel: 'webhook',
+          payload: { a: 1 },
+          attempts: 1,
+        });
+        expect(
+          await sut.claimNotifications({ channels: ['webhook'], limit: 10, leaseMs: 60_000, now }),
+        ).toEqual([]);
         // The lease of a crashed sender expires and the notification is claimed again.
         const later = new Date(now.getTime() + 61_000);
-        const again = await sut.claimNotifications({ channels: ['webhook'], limit: 10, leaseMs: 1000, now: later });
+        const again = await sut.claimNotifications({
+          channels: ['webhook'],
+          limit: 10,
+          leaseMs: 1000,
+          now: later,
+        });
         expect(again.map((n) => [n.id, n.attempts])).toEqual([[claimed[0]!.id, 2]]);
         await sut.markNotificationSent(claimed[0]!.id);
         expect(await sut.countSentNotifications('webhook', now)).toBe(1);
-        expect(await sut.claimNotifications({ channels: ['webhook'], limit: 10, leaseMs: 1000, now: new Date(later.getTime() + 5000) })).toEqual([]);
+        expect(
+          await sut.claimNotifications({
+            channels: ['webhook'],
+            limit: 10,
+            leaseMs: 1000,
+            now: new Date(later.getTime() + 5000),
+          }),
+        ).toEqual([]);
 
         const [email] = await sut.claimNotifications({ limit: 10, leaseMs: 1000, now });
         expect(email!.channel).toBe('email');
         await sut.markNotificationFailed(email!.id, 'smtp down', new Date(now.getTime() + 10_000));
         expect(await sut.claimNotifications({ limit: 10, leaseMs: 1000, now })).toEqual([]);
-        const [retry] = await sut.claimNotifications({ limit: 10, leaseMs: 1000, now: new Date(now.getTime() + 10_000) });
+        const [retry] = await sut.claimNotifications({
+          limit: 10,
+          leaseMs: 1000,
+          now: new Date(now.getTime() + 10_000),
+        });
         expect(retry).toMatchObject({ id: email!.id, lastError: 'smtp down', attempts: 2 });
         await sut.markNotificationFailed(email!.id, 'rejected', null);
-        expect(await sut.listNotifications({ status: 'dead' })).toMatchObject([{ id: email!.id, lastError: 'rejected' }]);
+        expect(await sut.listNotifications({ status: 'dead' })).toMatchObject([
+          { id: email!.id, lastError: 'rejected' },
+        ]);
         expect(await sut.listNotifications({ alertId: c!.alert.id })).toHaveLength(2);
       },
       timeout,
@@ -301,7 +353,9 @@ export function describeRelationalStoreContract(name: string, harness: Relationa
           { channel: 'email', kind: 'reminder', idempotencyKey: `${id}:r1`, payload: { level: 1 } },
         ]);
         expect(second).toMatchObject({ escalationLevel: 1 });
-        expect(await sut.listNotifications({ alertId: id })).toMatchObject([{ kind: 'reminder', payload: { level: 1 } }]);
+        expect(await sut.listNotifications({ alertId: id })).toMatchObject([
+          { kind: 'reminder', payload: { level: 1 } },
+        ]);
         await sut.acknowledge(id, 'ana');
         expect(await sut.dueReminders(new Date(T0 + 10_000_000), 10)).toEqual([]);
         expect(await sut.recordReminder(id, new Date(), [])).toBeNull();
