@@ -13,7 +13,8 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(): Promise<HttpReceiver> {
+/** `delayMs` holds each answer that long (a slow receiver, so a crash can land mid-delivery). */
+export async function startHttpReceiver(options: { delayMs?: number } = {}): Promise<HttpReceiver> {
   const received: HttpReceiver['received'] = [];
   let failures = 0;
   let failStatus = 500;
@@ -31,7 +32,10 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'),
         at: Date.now(),
       });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      setTimeout(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+        options.delayMs ?? 0,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,7 +60,7 @@ export interface SmtpReceiver {
   close(): Promise<void>;
 }
 
-export async function startSmtpReceiver(): Promise<SmtpReceiver> {
+export async function startSmtpReceiver(options: { delayMs?: number } = {}): Promise<SmtpReceiver> {
   const received: SmtpReceiver['received'] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -69,7 +73,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
         const raw = Buffer.concat(chunks).toString('utf8');
         const header = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(raw)?.[1]?.trim() ?? '';
         received.push({ messageId: header('Message-ID'), idempotencyKey: header('Idempotency-Key'), raw });
-        callback();
+        setTimeout(() => callback(), options.delayMs ?? 0);
       });
     },
   });
