@@ -290,12 +290,22 @@ export class PrismaRelationalStore implements RelationalStore {
     const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
     return this.run('recordSignals', () =>
       this.db.$transaction(async (tx) => {
-        const changes: AlertChange[] = [];
+        const changes: Array<AlertChange & { previousSeverity?: Severity }> = [];
+        // Episodes whose alert is already open are extended in one statement for the whole batch (a storm's
+        // common case); the others are opened one by one.
+        const extended = await this.extendUnresolvedMany(tx, ordered);
         for (const group of ordered) {
-          const change = await this.recordGroup(tx, group, options);
+          const key = `${group[0]!.machineId}\u0000${group[0]!.causeKey}`;
+          const change = extended.has(key) ? extended.get(key)! : await this.recordGroup(tx, group, options);
           if (change) changes.push(change);
         }
-        return changes;
+        for (const c of changes)
+          if (c.escalated && !c.opened)
+            await this.appendHistory(tx, c.alert.id, 'system', 'severity_raised', null, null, {
+              from: c.previousSeverity,
+              to: c.alert.severity,
+            });
+        return changes.map(({ previousSeverity: _p, ...c }) => c);
       }, TX_OPTIONS),
     );
   }
@@ -337,6 +347,92 @@ export class PrismaRelationalStore implements RelationalStore {
     );
   }
 
+  /**
+   * For every group whose (machine, cause) has an unresolved alert: locks those alerts (in id order), stores the
+   * new signals against them and adds them to their counters, all in one statement. Returns the change per
+   * group key for the groups that had an alert (null when every signal was a duplicate).
+   */
+  private async extendUnresolvedMany(
+    tx: Tx,
+    groups: AlertSignal[][],
+  ): Promise<Map<string, (AlertChange & { previousSeverity: Severity }) | null>> {
+    const params: unknown[] = [];
+    const values: string[] = [];
+    for (const group of groups) {
+      const top = group.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
+      for (const s of group) {
+        params.push(
+          s.signalKey,
+          s.machineId,
+          s.causeKey,
+          s.sourceEventId ?? null,
+          s.readingId ?? null,
+          s.score ?? null,
+          s.occurredAt.toISOString(),
+          top.severity,
+        );
+        const n = params.length;
+        values.push(
+          `($${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::double precision, $${n - 1}::timestamptz, $${n}::severity)`,
+        );
+      }
+    }
+    const rows = await tx.$queryRawUnsafe<
+      Array<{ machine_id: string; cause_key: string; n: number; old_severity: Severity; alert: unknown }>
+    >(
+      `WITH incoming (signal_key, machine_id, cause_key, source_event_id, reading_id, score, occurred_at, severity) AS (
+         VALUES ${values.join(', ')}
+       ), target AS (
+         SELECT a.id, a.machine_id, a.cause_key, a.severity AS old_severity FROM alerts a
+         WHERE a.status <> 'resolved'
+           AND (a.machine_id, a.cause_key) IN (SELECT DISTINCT machine_id, cause_key FROM incoming)
+         ORDER BY a.id
+         ${this.backend.supportsSkipLocked ? 'FOR UPDATE OF a' : ''}
+       ), inserted AS (
+         INSERT INTO anomaly_events (signal_key, machine_id, cause_key, source_event_id, reading_id, score, occurred_at, alert_id)
+         SELECT i.signal_key, i.machine_id, i.cause_key, i.source_event_id, i.reading_id, i.score, i.occurred_at, t.id
+         FROM incoming i JOIN target t ON t.machine_id = i.machine_id AND t.cause_key = i.cause_key
+         ON CONFLICT (signal_key) DO NOTHING
+         RETURNING alert_id, occurred_at
+       ), counted AS (
+         SELECT alert_id, count(*)::int AS n, min(occurred_at) AS first, max(occurred_at) AS last
+         FROM inserted GROUP BY alert_id
+       ), top AS (
+         SELECT machine_id, cause_key, max(severity) AS severity FROM incoming GROUP BY machine_id, cause_key
+       ), updated AS (
+         UPDATE alerts a SET event_count = a.event_count + c.n,
+           first_event_at = LEAST(a.first_event_at, c.first),
+           last_event_at = GREATEST(a.last_event_at, c.last),
+           severity = GREATEST(a.severity, top.severity),
+           updated_at = now()
+         FROM counted c, top
+         WHERE a.id = c.alert_id AND top.machine_id = a.machine_id AND top.cause_key = a.cause_key
+         RETURNING a.*
+       )
+       SELECT t.machine_id, t.cause_key, coalesce(c.n, 0) AS n, t.old_severity::text AS old_severity,
+              to_jsonb(u.*) AS alert
+       FROM target t LEFT JOIN counted c ON c.alert_id = t.id LEFT JOIN updated u ON u.id = t.id`,
+      ...params,
+    );
+    const out = new Map<string, (AlertChange & { previousSeverity: Severity }) | null>();
+    for (const row of rows) {
+      const key = `${row.machine_id}\u0000${row.cause_key}`;
+      if (!row.alert) {
+        out.set(key, null);
+        continue;
+      }
+      const alert = rowToAlert(typeof row.alert === 'string' ? JSON.parse(row.alert) : row.alert);
+      out.set(key, {
+        alert,
+        opened: false,
+        newSignals: Number(row.n),
+        escalated: severityRank(alert.severity) > severityRank(row.old_severity),
+        previousSeverity: row.old_severity,
+      });
+    }
+    return out;
+  }
+
   private async recordGroup(
     tx: Tx,
     group: AlertSignal[],
@@ -345,17 +441,11 @@ export class PrismaRelationalStore implements RelationalStore {
     group.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
     const first = group[0]!;
     const top = group.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
-    let alertId = await this.lockUnresolved(tx, first.machineId, first.causeKey);
+    let alertId: string | null = null;
     let opened = false;
     let fresh: Array<{ id: bigint; signal_key: string }>;
     let counted: { n: number; first: Date; last: Date };
-    if (alertId) {
-      fresh = await this.insertSignals(tx, group, alertId);
-      if (fresh.length === 0) return null;
-      const freshKeys = new Set(fresh.map((f) => f.signal_key));
-      const times = group.filter((s) => freshKeys.has(s.signalKey)).map((s) => s.occurredAt.getTime());
-      counted = { n: fresh.length, first: new Date(Math.min(...times)), last: new Date(Math.max(...times)) };
-    } else {
+    {
       fresh = await this.insertSignals(tx, group, null);
       if (fresh.length === 0) return null;
       const freshKeys = new Set(fresh.map((f) => f.signal_key));
