@@ -27,19 +27,20 @@ describe(applyMigrations.name, () => {
 
   it('records migrations the way Prisma does and applies each once', async () => {
     const migrations = readMigrations();
-    expect(migrations.map((m) => m.name)).toEqual(['20261128060000_init']);
-    expect(await applyMigrations(session(db))).toEqual(['20261128060000_init']);
+    expect(migrations.map((m) => m.name)).toEqual(['20261128060000_init', '20261128063000_rule_hysteresis']);
+    expect(await applyMigrations(session(db), migrations.slice(0, 1))).toEqual(['20261128060000_init']);
+    expect(await applyMigrations(session(db))).toEqual(['20261128063000_rule_hysteresis']);
     expect(await applyMigrations(session(db))).toEqual([]);
     const { rows } = await db.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"',
     );
-    expect(rows).toEqual([
-      {
-        migration_name: '20261128060000_init',
-        checksum: migrations[0]!.checksum,
+    expect(rows).toEqual(
+      migrations.map((m) => ({
+        migration_name: m.name,
+        checksum: m.checksum,
         finished_at: expect.any(Date),
-      },
-    ]);
+      })),
+    );
     expect(migrations[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -37,7 +37,7 @@ describe('migrations on a real PostgreSQL', () => {
       const { rows } = await client.query(
         `SELECT count(*)::int AS n FROM "${first.schema}"."_prisma_migrations"`,
       );
-      expect(rows).toEqual([{ n: 1 }]);
+      expect(rows).toEqual([{ n: 2 }]);
     } finally {
       await client.end();
       for (const s of stores) await s.store.close();

@@ -29,6 +29,11 @@ export interface Rule {
   machineId: string | null;
   /** anomaly: the score must reach this (null: the model's own is_anomaly decides). */
   minScore: number | null;
+  /**
+   * anomaly: flap suppression. Once the episode's alert is open, readings scoring at least
+   * `minScore - hysteresis` keep counting into it; only `minScore` opens one (0: no band).
+   */
+  hysteresis: number;
   /** anomaly: the anomaly event must have lasted this long before an alert opens. */
   minDurationSec: number;
   /** rul: alert when the predicted RUL is below this horizon. */

@@ -23,7 +23,7 @@ export function createPostgresRelationalStore(
   const pool = new Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     // Unqualified names (the migration SQL, raw queries) resolve in the store's schema.
     options: `-c search_path="${schema}" -c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
   });

@@ -40,6 +40,7 @@ const rule: RuleInput = {
   machineType: 'pump',
   machineId: null,
   minScore: 0.8,
+  hysteresis: 0.1,
   minDurationSec: 0,
   rulHorizon: null,
   severity: 'medium',

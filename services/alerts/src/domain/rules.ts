@@ -65,7 +65,7 @@ export interface Evaluation {
 
 /**
  * anomaly-detected → a signal for the machine's "anomaly" episode. A message counts when the model calls it
- * anomalous (or its score reaches the rule's min_score). Messages that end an anomaly raise nothing. During a
+ * anomalous (or its score reaches the rule's min_score; down to min_score - hysteresis while the episode is open). Messages that end an anomaly raise nothing. During a
  * maintenance window or silence the signal is still stored (it counts in the episode) but may not open an alert.
  */
 export function evaluateAnomaly(
@@ -74,8 +74,11 @@ export function evaluateAnomaly(
 ): Evaluation {
   const rule = ruleFor(ctx.rules, 'anomaly', event.machine_id, event.machine_type);
   if (event.state === 'ended') return { signal: null, silenced: false };
-  const hits = rule?.minScore != null ? event.score >= rule.minScore : event.is_anomaly;
-  if (!hits) return { signal: null, silenced: false };
+  const opens = rule?.minScore != null ? event.score >= rule.minScore : event.is_anomaly;
+  // Hysteresis: inside the band below min_score a reading still counts into an open episode (so a score that
+  // hovers around the threshold does not split it), but it cannot open one.
+  const continues = !opens && rule?.minScore != null && event.score >= rule.minScore - rule.hysteresis;
+  if (!opens && !continues) return { signal: null, silenced: false };
   const at = new Date(event.timestamp);
   const silenced = isSilenced(ctx.silences, event.machine_id, event.machine_type, at);
   const severity = rule
@@ -100,7 +103,7 @@ export function evaluateAnomaly(
       score: event.score,
       modelVersion: event.model_version,
       minDurationSec: rule?.minDurationSec ?? 0,
-      mayOpen: !silenced,
+      mayOpen: opens && !silenced,
     },
   };
 }
