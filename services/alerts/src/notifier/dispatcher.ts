@@ -31,7 +31,8 @@ export interface DispatchStats {
 export class NotificationDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private stopped = true;
+  /** Set by stop(): the loop schedules no further pass and the current pass ends after its in-flight send. */
+  private stopping = false;
 
   constructor(
     private readonly deps: {
@@ -47,12 +48,12 @@ export class NotificationDispatcher {
   ) {}
 
   start(): void {
-    this.stopped = false;
+    this.stopping = false;
     this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
-    if (this.stopped) return;
+    if (this.stopping) return;
     this.timer = setTimeout(() => {
       this.running = this.tick()
         .then((stats) => {
@@ -66,7 +67,7 @@ export class NotificationDispatcher {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
   }
@@ -92,7 +93,7 @@ export class NotificationDispatcher {
         now,
       });
       for (const n of due) {
-        if (this.stopped && stats.sent + stats.failed > 0) break;
+        if (this.stopping) break;
         try {
           await sender.send(n.payload as NotificationPayload, n.idempotencyKey);
           await this.deps.store.markNotificationSent(n.id);
