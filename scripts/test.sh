@@ -21,23 +21,24 @@ node scripts/check-boundaries.js
 step "typecheck"
 pnpm turbo run typecheck --output-logs=errors-only
 
-step "start local servers (Kafka, InfluxDB)"
+step "start local servers (Kafka, InfluxDB, PostgreSQL)"
 # Servers this script starts, it stops again (also when tests fail); ones already running are left alone.
 started=()
 cleanup() {
   for server in "${started[@]}"; do infrastructure/local/$server.sh stop || true; done
 }
 trap cleanup EXIT
-for server in kafka influxdb; do
+for server in kafka influxdb postgres; do
   if ! infrastructure/local/$server.sh status; then
     infrastructure/local/$server.sh start
     started+=("$server")
   fi
 done
 
-step "tests: unit, contract (embedded + real Kafka/InfluxDB), integration, reliability, with coverage"
+step "tests: unit, contract (embedded + real Kafka/InfluxDB/PostgreSQL), integration, reliability, with coverage"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export INFLUX_URL="${INFLUX_URL:-http://127.0.0.1:8086}"
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres:postgres@127.0.0.1:5432/postgres}"
 pnpm turbo run test:ci --concurrency=1 --output-logs=full
 
 step "reference data sets (SKAB, C-MAPSS) through the replay parsers"

@@ -63,6 +63,18 @@ export const AlertSchema = z
     resolved_at: TimestampSchema.optional().describe('Required when resolved.'),
     resolved_by: ActorSchema.optional().describe('User who resolved the alert.'),
     assignee: ActorSchema.optional().describe('User the alert is assigned to.'),
+    event_count: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Events counted into this alert so far (duplicates excluded); added in 1.1.'),
+    group_key: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('Grouping key for storms, e.g. the production line of the machine; added in 1.1.'),
   })
   .superRefine(
     (alert, ctx) => {

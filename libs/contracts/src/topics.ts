@@ -18,7 +18,7 @@ export const SCHEMA_VERSIONS: Readonly<Record<Topic, string>> = Object.freeze({
   'sensor-readings': '1.0',
   'anomaly-detected': '1.0',
   'maintenance-predictions': '1.0',
-  alerts: '1.0',
+  alerts: '1.1',
 });
 
 /** The message field whose value is the Kafka key on every topic: per-machine order, parallel across machines. */

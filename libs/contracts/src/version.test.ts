@@ -52,7 +52,13 @@ describe(isTopic.name, () => {
     expect(ALL_TOPICS).toEqual(['sensor-readings', 'anomaly-detected', 'maintenance-predictions', 'alerts']);
     expect(ALL_TOPICS.every(isTopic)).toBe(true);
     expect(isTopic('sensor-readings.dlq')).toBe(false);
-    expect(Object.values(SCHEMA_VERSIONS).every((v) => v === '1.0')).toBe(true);
+    expect(SCHEMA_VERSIONS).toEqual({
+      'sensor-readings': '1.0',
+      'anomaly-detected': '1.0',
+      'maintenance-predictions': '1.0',
+      // 1.1: optional event_count and group_key (issue 7, alerts).
+      alerts: '1.1',
+    });
   });
 });
 

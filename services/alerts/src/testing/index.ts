@@ -1,0 +1,2 @@
+export { T0, anomaly, prediction, testSettings } from './fixtures';
+export { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './receivers';
