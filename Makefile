@@ -35,11 +35,11 @@ typecheck: build ## tsc --noEmit everywhere
 unit: build ## fast tests only, no servers
 	@pnpm turbo run test --output-logs=errors-only
 
-up: ## start the local servers (Kafka, InfluxDB) for development
-	@infrastructure/local/kafka.sh start && infrastructure/local/influxdb.sh start
+up: ## start the local servers (Kafka, InfluxDB, Neo4j) for development
+	@infrastructure/local/kafka.sh start && infrastructure/local/influxdb.sh start && infrastructure/local/neo4j.sh start
 
 down: ## stop the local servers
-	@infrastructure/local/kafka.sh stop; infrastructure/local/influxdb.sh stop
+	@infrastructure/local/kafka.sh stop; infrastructure/local/influxdb.sh stop; infrastructure/local/neo4j.sh stop
 
 bench: build up ## run the benchmarks against local servers (see docs/benchmarks.md)
 	@bin/industrialmind bench event-bus $(ARGS)
