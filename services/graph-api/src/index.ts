@@ -1,0 +1,13 @@
+export { createService, type GraphApiService, type GraphApiSettings } from './service';
+export {
+  DEFAULT_ROOT_CAUSE_SETTINGS,
+  PROCESS_TRANSFER,
+  normaliseContributions,
+  rankRootCauses,
+  type AnomalyInput,
+  type Candidate,
+  type Evidence,
+  type RootCauseResult,
+  type RootCauseSettings,
+  type RootCauseStore,
+} from './domain/root-cause';
