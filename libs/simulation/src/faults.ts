@@ -170,6 +170,20 @@ export interface Fault {
   /** Set on the downstream symptom of a propagated fault: the machine and fault it comes from. */
   readonly rootMachineId?: string;
   readonly rootFaultId?: string;
+  /** On a downstream symptom: the root fault's own effect at full severity (pressure share lost, or °C). */
+  readonly rootEffect?: number;
+}
+
+/**
+ * What a propagating fault does to its own machine at full severity (mirrors machine.ts): the share of pressure
+ * lost, or the temperature rise in °C. A downstream machine sees at most this, scaled by the propagation gain.
+ */
+export function rootEffectOf(kind: FaultKind, machineType: SimulatorMachineTypeName): number | undefined {
+  const isCompressor = machineType === 'compressor';
+  if (kind === 'cavitation') return 0.32;
+  if (kind === 'pressure_leak') return isCompressor ? 0.05 : 0.45;
+  if (kind === 'overheating') return isCompressor ? 55 : 42;
+  return undefined;
 }
 
 const DEFAULT_OPEN_ONSET_MS = 3_600_000;

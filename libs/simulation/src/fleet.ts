@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import {
+  rootEffectOf,
   faultIntensity,
   faultState,
   resolveFaultSpec,
@@ -390,6 +391,7 @@ export function createFleet(options: FleetOptions): Fleet {
             endMs: fault.endMs + delayMs,
             rootMachineId: machine.machineId,
             rootFaultId: fault.id,
+            rootEffect: rootEffectOf(fault.kind, machine.type) ?? 0,
           },
           target,
         );

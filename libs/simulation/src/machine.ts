@@ -249,11 +249,12 @@ export class Machine {
       if (ts < f.startMs || ts >= f.endMs) continue;
       const s = faultIntensity(f, ts);
       if (f.rootMachineId !== undefined) {
-        // The downstream symptom of a fault upstream: what flows in is disturbed; this machine does not wear.
+        // The downstream symptom of a fault upstream: what flows in is disturbed, by at most what the root machine
+        // itself shows (its severity carries the propagation gain); this machine does not wear.
         if (PROPAGATING_KINDS[f.kind] === 'heat') {
-          tempAdd += 18 * s;
+          tempAdd += 0.5 * (f.rootEffect ?? 40) * s;
         } else {
-          pressureMul *= 1 - 0.3 * s;
+          pressureMul *= 1 - (f.rootEffect ?? 0.3) * s;
           pressureNoise += 0.04 * s * p.pressureBar;
         }
         continue;

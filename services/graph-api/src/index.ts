@@ -4,6 +4,7 @@ export {
   PROCESS_TRANSFER,
   normaliseContributions,
   rankRootCauses,
+  reviseDownstream,
   type AnomalyInput,
   type Candidate,
   type Evidence,

@@ -11,7 +11,7 @@ export function createGraphApiMetrics(registry: Registry): GraphApiMetrics {
   return {
     analyses: new Counter({
       name: 'graph_api_root_cause_analyses_total',
-      help: 'anomaly-detected events handled by the consumer, by result (stored, skipped, unknown_machine)',
+      help: 'anomaly-detected events handled by the consumer, by result (stored, skipped, unknown_machine); revised counts downstream analyses updated',
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '@industrialmind/errors';
 import type { EventBus, Subscription } from '@industrialmind/event-bus';
 import type { GraphStore } from '@industrialmind/graph-store';
 import type { Logger } from '@industrialmind/logger';
-import { rankRootCauses, type RootCauseSettings } from '../domain/root-cause';
+import { rankRootCauses, reviseDownstream, type RootCauseSettings } from '../domain/root-cause';
 import { LogEvents } from '../log-events';
 import type { GraphApiMetrics } from '../metrics';
 
@@ -20,7 +20,8 @@ export interface AnomalyConsumerDeps {
  * anomaly-detected → root-cause analysis stored in the graph store, keyed by the anomaly's `event_id`: the first
  * anomalous reading of an event is ranked and stored; a redelivery (or a later "continuing" reading) replaces it
  * with an equal or fresher one, so replays never duplicate. Readings that are not anomalous and "ended" events
- * are skipped. An invalid payload goes to the DLQ with the reason; a machine the graph does not know is logged and
+ * are skipped. After storing, the analyses of recent anomalies downstream are revised with this one as evidence.
+ * An invalid payload goes to the DLQ with the reason; a machine the graph does not know is logged and
  * skipped (not an error of the message); a graph outage blocks the partition until Neo4j is back.
  */
 export async function startAnomalyConsumer(
@@ -78,6 +79,8 @@ export async function startAnomalyConsumer(
             },
           });
           metrics.analyses.inc({ result: 'stored' });
+          const revised = await reviseDownstream(store, { machineId: event.machine_id, timestampMs }, settings);
+          if (revised > 0) metrics.analyses.inc({ result: 'revised' }, revised);
           logger.debug(
             {
               event: LogEvents.rootCauseStored,

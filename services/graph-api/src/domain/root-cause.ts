@@ -11,6 +11,11 @@ export interface AnomalyInput {
   /** Channel -> contribution (negative values count as 0). */
   contributions: Record<string, number>;
   eventId?: string;
+  /**
+   * Upstream anomalies up to this time count as evidence (default: the anomaly's own time). Later than the anomaly
+   * when an analysis is revised because an upstream machine's own anomaly was detected after it.
+   */
+  evidenceUntilMs?: number;
 }
 
 export interface RootCauseSettings {
@@ -163,7 +168,7 @@ export async function rankRootCauses(
       : store.listAnalyses({
           machineIds: upstream.map((u) => u.node.id),
           fromMs: t - settings.neighbourWindowMs,
-          toMs: t + 1,
+          toMs: Math.min(Math.max(anomaly.evidenceUntilMs ?? t, t), t + settings.neighbourWindowMs) + 1,
           limit: 1000,
         }),
     similar.size === 0
@@ -352,4 +357,52 @@ function strongest(analyses: StoredAnalysis[]): StoredAnalysis | undefined {
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * Revises the stored analyses of anomalies downstream of a new one. A fault upstream often shows downstream first
+ * (the downstream sensor reacts sooner than the upstream detector decides), so when machine U's own anomaly
+ * arrives, the analyses of machines up to `upstreamHops` FEEDS hops downstream from the last `neighbourWindowMs`
+ * are ranked again with U's anomaly as evidence and saved under the same id (`revision` counts the updates).
+ * Returns the number of analyses revised.
+ */
+export async function reviseDownstream(
+  store: RootCauseStore & Pick<GraphStore, 'saveAnalysis'>,
+  trigger: { machineId: string; timestampMs: number },
+  settings: RootCauseSettings = DEFAULT_ROOT_CAUSE_SETTINGS,
+): Promise<number> {
+  const downstream = await store.traverse(trigger.machineId, {
+    types: ['FEEDS'],
+    direction: 'out',
+    maxHops: settings.upstreamHops,
+    kinds: ['Equipment'],
+  });
+  if (downstream.length === 0) return 0;
+  const analyses = await store.listAnalyses({
+    machineIds: downstream.map((d) => d.node.id),
+    fromMs: trigger.timestampMs - settings.neighbourWindowMs,
+    toMs: trigger.timestampMs,
+    limit: 1000,
+  });
+  for (const a of analyses) {
+    const contributions = a.document.contributions;
+    if (!contributions || typeof contributions !== 'object') continue;
+    const result = await rankRootCauses(
+      store,
+      {
+        machineId: a.machineId,
+        timestampMs: a.timestampMs,
+        contributions: contributions as Record<string, number>,
+        ...(typeof a.document.event_id === 'string' ? { eventId: a.document.event_id } : {}),
+        evidenceUntilMs: trigger.timestampMs,
+      },
+      settings,
+    );
+    const revision = typeof a.document.revision === 'number' ? a.document.revision + 1 : 1;
+    await store.saveAnalysis({
+      ...a,
+      document: { ...a.document, ...result, revision, revised_by: trigger.machineId },
+    });
+  }
+  return analyses.length;
 }
