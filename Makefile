@@ -44,6 +44,8 @@ down: ## stop the local servers
 bench: build up ## run the benchmarks against local servers (see docs/benchmarks.md)
 	@bin/industrialmind bench event-bus $(ARGS)
 	@bin/industrialmind bench ingestion $(ARGS)
+	@bin/industrialmind bench graph root-cause
+	@bin/industrialmind bench graph latency
 
 clean: ## remove build outputs
 	@pnpm turbo run clean >/dev/null; rm -rf .turbo

@@ -21,7 +21,12 @@ import {
   type MachineInfo,
   type Random,
 } from '@industrialmind/simulation';
-import { DEFAULT_DETECTOR_OPTIONS, RobustZDetector, type DetectedEvent, type DetectorOptions } from './detector';
+import {
+  DEFAULT_DETECTOR_OPTIONS,
+  RobustZDetector,
+  type DetectedEvent,
+  type DetectorOptions,
+} from './detector';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -86,7 +91,9 @@ function pick<T>(rng: Random, items: readonly T[]): T {
 function kindsFor(machine: MachineInfo, propagating: boolean): FaultKind[] {
   return MACHINE_FAULTS.filter((k) => {
     const types = FAULT_CATALOG[k].machineTypes;
-    return (types === undefined || types.includes(machine.machineType)) && (!propagating || PROPAGATING_KINDS[k]);
+    return (
+      (types === undefined || types.includes(machine.machineType)) && (!propagating || PROPAGATING_KINDS[k])
+    );
   });
 }
 
@@ -187,7 +194,9 @@ export async function runTrial(
   let scored: { rank: number | undefined; top3: string[]; at: number } | undefined;
   if (targetEvent) {
     const stored = await store.getAnalysis(targetEvent.eventId);
-    const ids = ((stored?.document.candidates ?? []) as Array<{ component_id: string }>).map((c) => c.component_id);
+    const ids = ((stored?.document.candidates ?? []) as Array<{ component_id: string }>).map(
+      (c) => c.component_id,
+    );
     const index = ids.indexOf(truth);
     scored = { rank: index >= 0 ? index + 1 : undefined, top3: ids.slice(0, 3), at: targetEvent.timestampMs };
   }
@@ -203,8 +212,10 @@ export async function runTrial(
     falsePositives: events.filter((e) => e.timestampMs < FAULT_AT_MS).length,
     detectionDelayMs: scored ? scored.at - FAULT_AT_MS : undefined,
     rootDetectionDelayMs: propagated
-      ? events.find((e) => e.machineId === root.machineId && e.timestampMs >= FAULT_AT_MS)?.timestampMs !== undefined
-        ? events.find((e) => e.machineId === root.machineId && e.timestampMs >= FAULT_AT_MS)!.timestampMs - FAULT_AT_MS
+      ? events.find((e) => e.machineId === root.machineId && e.timestampMs >= FAULT_AT_MS)?.timestampMs !==
+        undefined
+        ? events.find((e) => e.machineId === root.machineId && e.timestampMs >= FAULT_AT_MS)!.timestampMs -
+          FAULT_AT_MS
         : undefined
       : undefined,
   };
@@ -217,7 +228,10 @@ export function summarise(results: readonly TrialResult[]): EvaluationSummary {
   const detected = results.filter((r) => r.isDetected).length;
   const byGroup: EvaluationSummary['byGroup'] = {};
   for (const r of results) {
-    for (const key of [r.propagated ? 'propagated' : 'local', `${r.propagated ? 'propagated' : 'local'}:${r.kind}`]) {
+    for (const key of [
+      r.propagated ? 'propagated' : 'local',
+      `${r.propagated ? 'propagated' : 'local'}:${r.kind}`,
+    ]) {
       const g = (byGroup[key] ??= { faults: 0, detected: 0, top1: 0, top3: 0 });
       g.faults += 1;
       if (r.isDetected) g.detected += 1;

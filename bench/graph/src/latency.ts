@@ -55,7 +55,11 @@ export async function timeQueries(
     const machineId = machineIds[Math.floor(rng.next() * machineIds.length)]!;
     const contributions = Object.fromEntries(SIMULATOR_CHANNELS.map((c) => [c, rng.next()]));
     const started = process.hrtime.bigint();
-    await rankRootCauses(store, { machineId, timestampMs: Date.parse('2026-01-01T10:00:00Z'), contributions });
+    await rankRootCauses(store, {
+      machineId,
+      timestampMs: Date.parse('2026-01-01T10:00:00Z'),
+      contributions,
+    });
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
   for (let i = 0; i < Math.ceil(queries / 10); i++) await one();

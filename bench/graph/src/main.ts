@@ -69,11 +69,17 @@ async function main(argv: string[]): Promise<number> {
         if ((r.trial + 1) % 20 === 0) process.stderr.write(`  ${r.trial + 1}/${faults} faults\n`);
       },
     );
-    process.stdout.write(`root-cause accuracy, ${summary.faults} faults (${summary.propagated} propagated), ` +
-      `${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    process.stdout.write(`  detected ${summary.detected}/${summary.faults}; false-positive events before the faults: ${summary.falsePositiveEvents}\n`);
+    process.stdout.write(
+      `root-cause accuracy, ${summary.faults} faults (${summary.propagated} propagated), ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    process.stdout.write(
+      `  detected ${summary.detected}/${summary.faults}; false-positive events before the faults: ${summary.falsePositiveEvents}\n`,
+    );
     process.stdout.write(`  top-1 ${summary.top1}  top-3 ${summary.top3}  (misses count as wrong)\n`);
-    process.stdout.write(`  top-1 ${summary.top1Detected}  top-3 ${summary.top3Detected}  (detected faults only)\n`);
+    process.stdout.write(
+      `  top-1 ${summary.top1Detected}  top-3 ${summary.top3Detected}  (detected faults only)\n`,
+    );
     process.stdout.write(`  group                          faults detected  top-1  top-3\n`);
     for (const [group, g] of Object.entries(summary.byGroup).sort()) {
       process.stdout.write(
@@ -92,12 +98,18 @@ async function main(argv: string[]): Promise<number> {
     password: DEFAULT_NEO4J_PASSWORD,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`root-cause query latency on a ${result.nodes}-node plant (${result.relations} relations), ${result.queries} queries each\n`);
+  process.stdout.write(
+    `root-cause query latency on a ${result.nodes}-node plant (${result.relations} relations), ${result.queries} queries each\n`,
+  );
   process.stdout.write(`  backend    p50 ms   p99 ms   mean ms\n`);
   for (const b of result.backends) {
-    process.stdout.write(`  ${b.backend.padEnd(9)} ${b.p50Ms.toFixed(2).padStart(7)} ${b.p99Ms.toFixed(2).padStart(8)} ${b.meanMs.toFixed(2).padStart(9)}\n`);
+    process.stdout.write(
+      `  ${b.backend.padEnd(9)} ${b.p50Ms.toFixed(2).padStart(7)} ${b.p99Ms.toFixed(2).padStart(8)} ${b.meanMs.toFixed(2).padStart(9)}\n`,
+    );
   }
-  process.stdout.write(`  neo4j/memory p99 ratio: ${result.p99Ratio.toFixed(1)}; import into Neo4j ${(result.importMs / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `  neo4j/memory p99 ratio: ${result.p99Ratio.toFixed(1)}; import into Neo4j ${(result.importMs / 1000).toFixed(1)} s\n`,
+  );
   writeJson(values.json, result);
   return 0;
 }
@@ -105,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`bench graph failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `bench graph failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -79,7 +79,11 @@ export async function startAnomalyConsumer(
             },
           });
           metrics.analyses.inc({ result: 'stored' });
-          const revised = await reviseDownstream(store, { machineId: event.machine_id, timestampMs }, settings);
+          const revised = await reviseDownstream(
+            store,
+            { machineId: event.machine_id, timestampMs },
+            settings,
+          );
           if (revised > 0) metrics.analyses.inc({ result: 'revised' }, revised);
           logger.debug(
             {

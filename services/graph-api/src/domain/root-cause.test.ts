@@ -4,7 +4,7 @@ import {
   importPlant,
   type GraphStore,
 } from '@industrialmind/graph-store';
-import { normaliseContributions, rankRootCauses } from './root-cause';
+import { normaliseContributions, rankRootCauses, reviseDownstream } from './root-cause';
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 
@@ -100,6 +100,49 @@ describe(rankRootCauses.name, () => {
       contributions: { temperature: 1 },
     }).catch((e: Error) => e);
     expect(without).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe(reviseDownstream.name, () => {
+  it('re-ranks recent downstream analyses when the upstream machine reports its own anomaly later', async () => {
+    const store = createMemoryGraphStore();
+    await importPlant(store, generateDemoPlant({ size: 8, machinesPerLine: 4, linesPerPlant: 2 }));
+    const downstream = await rankRootCauses(store, {
+      machineId: 'compressor-001',
+      timestampMs: T0,
+      contributions: { pressure: 0.9, power: 0.1 },
+      eventId: 'evt-down',
+    });
+    expect(downstream.candidates[0]!.hops).toBe(0);
+    await store.saveAnalysis({
+      id: 'evt-down',
+      machineId: 'compressor-001',
+      timestampMs: T0,
+      document: { ...downstream },
+    });
+    const upstreamAt = T0 + 4 * 60_000;
+    await store.saveAnalysis({
+      id: 'evt-up',
+      machineId: 'centrifugal-pump-001',
+      timestampMs: upstreamAt,
+      document: { contributions: { pressure: 0.8, vibration: 0.2 }, candidates: [] },
+    });
+    await expect(
+      reviseDownstream(store, { machineId: 'centrifugal-pump-001', timestampMs: upstreamAt }),
+    ).resolves.toBe(1);
+    const revised = (await store.getAnalysis('evt-down'))!;
+    expect(revised.timestampMs).toBe(T0);
+    expect(revised.document).toMatchObject({
+      revision: 1,
+      revised_by: 'centrifugal-pump-001',
+      event_id: 'evt-down',
+    });
+    const top = (revised.document.candidates as Array<{ component_id: string; hops: number }>)[0]!;
+    expect(top).toMatchObject({ component_id: 'centrifugal-pump-001/impeller', hops: 1 });
+    // Nothing downstream of the last machine on the line.
+    await expect(
+      reviseDownstream(store, { machineId: 'conveyor-motor-001', timestampMs: upstreamAt }),
+    ).resolves.toBe(0);
   });
 });
 
