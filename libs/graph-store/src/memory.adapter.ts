@@ -26,6 +26,7 @@ import {
   checkListQuery,
   checkNode,
   checkRelation,
+  checkSteps,
   checkTraverseQuery,
   cloneJson,
   conflict,
@@ -225,6 +226,26 @@ export class MemoryGraphStore implements GraphStore {
       for (const id of [r.from, r.to]) if (!nodes.has(id)) nodes.set(id, copyNode(this.nodes.get(id)!));
     }
     return { relations: [...relations.values()].sort(byKey).map(copyRelation), nodes };
+  }
+
+  async expandSteps(ids: readonly string[], steps: readonly ExpandQuery[]): Promise<Expansion> {
+    checkSteps(steps);
+    const relations = new Map<string, GraphRelation>();
+    const nodes = new Map<string, GraphNode>();
+    let frontier = [...ids];
+    for (const step of steps) {
+      const one = await this.expand(frontier, step);
+      const next = new Set<string>();
+      const from = new Set(frontier);
+      for (const r of one.relations) {
+        relations.set(relationKey(r), r);
+        if (step.direction !== 'in' && from.has(r.from)) next.add(r.to);
+        if (step.direction !== 'out' && from.has(r.to)) next.add(r.from);
+      }
+      for (const [id, n] of one.nodes) nodes.set(id, n);
+      frontier = [...next];
+    }
+    return { relations: [...relations.values()].sort(byKey), nodes };
   }
 
   async exportGraph(): Promise<{ nodes: GraphNode[]; relations: GraphRelation[] }> {

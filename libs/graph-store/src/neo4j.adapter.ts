@@ -39,6 +39,7 @@ import {
   checkListQuery,
   checkNode,
   checkRelation,
+  checkSteps,
   checkTraverseQuery,
   conflict,
   invalid,
@@ -371,6 +372,45 @@ export class Neo4jGraphStore implements GraphStore {
     return { nodes, relations: sorted };
   }
 
+  async expandSteps(ids: readonly string[], steps: readonly ExpandQuery[]): Promise<Expansion> {
+    checkSteps(steps);
+    const l = this.labels;
+    const nodes = new Map<string, GraphNode>();
+    const relations = new Map<string, GraphRelation>();
+    if (ids.length === 0) return { nodes, relations: [] };
+    // One OPTIONAL MATCH per step, each from the previous step's nodes; every relation met is returned once.
+    const matches = steps
+      .map((step, i) => {
+        const from = i === 0 ? 'n0' : `n${i}`;
+        return `OPTIONAL MATCH (${from})${pattern(step.types, step.direction, `r${i + 1}`)}(n${i + 1}:\`${l.node}\`)`;
+      })
+      .join('\n       ');
+    const rels = steps.map((_, i) => `r${i + 1}`);
+    const rows = await this.read(
+      `UNWIND $ids AS id
+       MATCH (n0:\`${l.node}\` {id: id})
+       ${matches}
+       WITH [${rels.join(', ')}] AS rs
+       UNWIND rs AS r
+       WITH DISTINCT r WHERE r IS NOT NULL
+       WITH r, startNode(r) AS sn, endNode(r) AS en
+       RETURN type(r) AS type, sn {.*} AS s, en {.*} AS e, properties(r) AS properties`,
+      { ids: [...new Set(ids)] },
+    );
+    for (const row of rows) {
+      const s = toNode(row.s as Row);
+      const e = toNode(row.e as Row);
+      nodes.set(s.id, s);
+      nodes.set(e.id, e);
+      const relation = toRelation({ type: row.type, from: s.id, to: e.id, properties: row.properties });
+      relations.set(relationKey(relation), relation);
+    }
+    const sorted = [...relations.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, r]) => r);
+    return { nodes, relations: sorted };
+  }
+
   async exportGraph(): Promise<{ nodes: GraphNode[]; relations: GraphRelation[] }> {
     const l = this.labels;
     const nodes = (await this.read(`MATCH (n:\`${l.node}\`) RETURN n {.*} AS n ORDER BY n.id`, {})).map((r) =>
@@ -515,12 +555,16 @@ export class Neo4jGraphStore implements GraphStore {
       ...(this.database ? { database: this.database } : {}),
     });
     try {
+      const config = { timeout: this.timeoutMs };
+      if (mode === 'read') {
+        // Reads run as auto-commit transactions: one round trip (RUN+PULL) instead of a managed transaction's two
+        // (BEGIN+RUN+PULL, then COMMIT), which is most of a root-cause query's latency. A transient failure is not
+        // retried here; it surfaces as a retryable UPSTREAM_* error for the caller's retry policy.
+        return (await session.run(cypher, params, config)).records.map((r) => r.toObject());
+      }
       const work = async (tx: ManagedTransaction) =>
         (await tx.run(cypher, params)).records.map((r) => r.toObject());
-      const config = { timeout: this.timeoutMs };
-      return mode === 'read'
-        ? await session.executeRead(work, config)
-        : await session.executeWrite(work, config);
+      return await session.executeWrite(work, config);
     } catch (err) {
       throw this.translate(err, mode);
     } finally {

@@ -109,6 +109,11 @@ export interface GraphStore {
   traverse(startId: string, query: TraverseQuery): Promise<Reached[]>;
   /** One hop from each of `ids` (missing ids are ignored). */
   expand(ids: readonly string[], query: ExpandQuery): Promise<Expansion>;
+  /**
+   * Several hops in one round trip: step 1 from `ids`, step 2 from the nodes step 1 reached, and so on (1-3 steps).
+   * Returns every relation followed and the nodes at their ends, as {@link expand} does.
+   */
+  expandSteps(ids: readonly string[], steps: readonly ExpandQuery[]): Promise<Expansion>;
   /** Every node and relation, ordered by id and by (type, from, to): a plant export. */
   exportGraph(): Promise<{ nodes: GraphNode[]; relations: GraphRelation[] }>;
   counts(): Promise<GraphCounts>;

@@ -72,6 +72,16 @@ export function checkTraverseQuery(query: TraverseQuery): { limit: number } {
   return { limit: checkLimit(query.limit, DEFAULT_TRAVERSE_LIMIT, 100_000) };
 }
 
+export function checkSteps(steps: readonly { types: readonly string[] }[]): void {
+  if (steps.length < 1 || steps.length > 3) {
+    throw invalid('query', [{ path: 'steps', message: 'must be 1 to 3 steps' }]);
+  }
+  steps.forEach((s, i) => {
+    if (s.types.length === 0)
+      throw invalid('query', [{ path: `steps.${i}.types`, message: 'must name a relation type' }]);
+  });
+}
+
 export function checkAnalysesQuery(query: ListAnalysesQuery): { limit: number } {
   return { limit: checkLimit(query.limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT) };
 }

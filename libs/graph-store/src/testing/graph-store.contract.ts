@@ -238,6 +238,38 @@ export function describeGraphStoreContract(name: string, harness: GraphStoreHarn
       expect(out.relations.map((r) => r.to)).toEqual(['b/bearing', 'b/motor']);
     });
 
+    it('expands several steps in one call: from machines to their parts, then to what the parts affect', async () => {
+      await seedLine(sut);
+      const { relations, nodes } = await sut.expandSteps(
+        ['b', 'c', 'ghost'],
+        [
+          { types: ['CONTAINS', 'HAS_SENSOR'], direction: 'out' },
+          { types: ['AFFECTS'], direction: 'out' },
+        ],
+      );
+      expect(relations).toEqual([
+        rel('AFFECTS', 'b/bearing', 'b/vibration-sensor', { impact: 0.9 }),
+        rel('AFFECTS', 'b/motor', 'b/bearing', { impact: 0.3 }),
+        rel('CONTAINS', 'b', 'b/bearing'),
+        rel('CONTAINS', 'b', 'b/motor'),
+        rel('HAS_SENSOR', 'b', 'b/vibration-sensor'),
+      ]);
+      expect([...nodes.keys()].sort()).toEqual(['b', 'b/bearing', 'b/motor', 'b/vibration-sensor']);
+      const upstream = await sut.expandSteps(
+        ['c'],
+        [
+          { types: ['FEEDS'], direction: 'in' },
+          { types: ['FEEDS'], direction: 'in' },
+        ],
+      );
+      expect(upstream.relations).toEqual([rel('FEEDS', 'a', 'b'), rel('FEEDS', 'b', 'c')]);
+      await expect(sut.expandSteps(['a'], [])).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(sut.expandSteps([], [{ types: ['FEEDS'], direction: 'out' }])).resolves.toEqual({
+        relations: [],
+        nodes: new Map(),
+      });
+    });
+
     it('imports a generated plant and exports the same document', async () => {
       const plant = generateDemoPlant({ size: 8, machinesPerLine: 4, linesPerPlant: 2, name: 'small' });
       await expect(importPlant(sut, plant)).resolves.toEqual({

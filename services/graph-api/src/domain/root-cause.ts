@@ -2,7 +2,10 @@ import { AppError, ErrorCode } from '@industrialmind/errors';
 import type { GraphNode, GraphRelation, GraphStore, StoredAnalysis } from '@industrialmind/graph-store';
 
 /** What the ranking needs from the graph: lookups, one traversal and one-hop expansions, stored analyses. */
-export type RootCauseStore = Pick<GraphStore, 'getNode' | 'traverse' | 'expand' | 'listAnalyses'>;
+export type RootCauseStore = Pick<
+  GraphStore,
+  'getNode' | 'traverse' | 'expand' | 'expandSteps' | 'listAnalyses'
+>;
 
 /** An anomaly to explain: where, when, and how much each channel contributed to its score. */
 export interface AnomalyInput {
@@ -119,50 +122,37 @@ export async function rankRootCauses(
   anomaly: AnomalyInput,
   settings: RootCauseSettings = DEFAULT_ROOT_CAUSE_SETTINGS,
 ): Promise<RootCauseResult> {
-  const machine = await store.getNode(anomaly.machineId);
+  // Two rounds of queries, each run in parallel (on Neo4j every round trip counts): first the machine, what
+  // feeds it and what is similar to it; then the parts of all those machines and the analyses that are evidence.
+  const t = anomaly.timestampMs;
+  const [machine, upstream, similarExp] = await Promise.all([
+    store.getNode(anomaly.machineId),
+    store
+      .traverse(anomaly.machineId, {
+        types: ['FEEDS'],
+        direction: 'in',
+        maxHops: settings.upstreamHops,
+        kinds: ['Equipment'],
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AppError && err.code === ErrorCode.NOT_FOUND) return [];
+        throw err;
+      }),
+    store.expand([anomaly.machineId], { types: ['SIMILAR_TO'], direction: 'both' }),
+  ]);
   if (!machine || machine.kind !== 'Equipment') {
     throw new AppError(ErrorCode.NOT_FOUND, `no equipment ${anomaly.machineId} in the graph`, {
       details: [{ path: 'machine_id', message: 'is not an Equipment node' }],
     });
   }
   const contributions = normaliseContributions(anomaly.contributions);
-  const upstream = await store.traverse(machine.id, {
-    types: ['FEEDS'],
-    direction: 'in',
-    maxHops: settings.upstreamHops,
-    kinds: ['Equipment'],
-  });
   const machines = [machine.id, ...upstream.map((u) => u.node.id)];
-  const [partsExp, similarExp] = await Promise.all([
-    store.expand(machines, { types: ['CONTAINS', 'HAS_SENSOR'], direction: 'out' }),
-    store.expand([machine.id], { types: ['SIMILAR_TO'], direction: 'both' }),
-  ]);
-  const parts = new Map<string, MachineParts>(
-    machines.map((id) => [
-      id,
-      { components: [], sensors: new Map(), contains: new Map(), hasSensor: new Map() },
-    ]),
-  );
-  for (const r of partsExp.relations) {
-    const p = parts.get(r.from);
-    const target = partsExp.nodes.get(r.to);
-    if (!p || !target) continue;
-    if (r.type === 'CONTAINS' && target.kind === 'Component') {
-      p.components.push(target);
-      p.contains.set(target.id, r);
-    } else if (r.type === 'HAS_SENSOR' && target.kind === 'Sensor') {
-      p.sensors.set(String(target.properties.channel), target.id);
-      p.hasSensor.set(target.id, r);
-    }
-  }
-  const componentIds = [...parts.values()].flatMap((p) => p.components.map((c) => c.id));
-  const affectsExp = await store.expand(componentIds, { types: ['AFFECTS'], direction: 'out' });
-  const affects = new Map<string, GraphRelation[]>();
-  for (const r of affectsExp.relations) affects.set(r.from, [...(affects.get(r.from) ?? []), r]);
-
   const similar = similarityOf(machine.id, similarExp.relations);
-  const t = anomaly.timestampMs;
-  const [recent, history] = await Promise.all([
+  const [partsExp, recent, history] = await Promise.all([
+    store.expandSteps(machines, [
+      { types: ['CONTAINS', 'HAS_SENSOR'], direction: 'out' },
+      { types: ['AFFECTS'], direction: 'out' },
+    ]),
     upstream.length === 0
       ? Promise.resolve([] as StoredAnalysis[])
       : store.listAnalyses({
@@ -180,6 +170,29 @@ export async function rankRootCauses(
           limit: 1000,
         }),
   ]);
+  const parts = new Map<string, MachineParts>(
+    machines.map((id) => [
+      id,
+      { components: [], sensors: new Map(), contains: new Map(), hasSensor: new Map() },
+    ]),
+  );
+  const affects = new Map<string, GraphRelation[]>();
+  for (const r of partsExp.relations) {
+    if (r.type === 'AFFECTS') {
+      affects.set(r.from, [...(affects.get(r.from) ?? []), r]);
+      continue;
+    }
+    const p = parts.get(r.from);
+    const target = partsExp.nodes.get(r.to);
+    if (!p || !target) continue;
+    if (r.type === 'CONTAINS' && target.kind === 'Component') {
+      p.components.push(target);
+      p.contains.set(target.id, r);
+    } else if (r.type === 'HAS_SENSOR' && target.kind === 'Sensor') {
+      p.sensors.set(String(target.properties.channel), target.id);
+      p.hasSensor.set(target.id, r);
+    }
+  }
   const historyByType = historyPrior(history, similar);
 
   const raw: Array<Candidate & { raw: number }> = [];
