@@ -26,6 +26,8 @@ export interface BackendLatency {
 }
 
 export interface LatencyResult {
+  /** The Neo4j label namespace the run used (dropped at the end). */
+  labelPrefix: string;
   nodes: number;
   relations: number;
   queries: number;
@@ -86,11 +88,12 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyResult
     timestampMs: Date.parse('2026-01-01T09:50:00Z'),
     document: { contributions: { pressure: 0.6, temperature: 0.4 }, candidates: [] },
   }));
+  const labelPrefix = `Bench${uniqueName('g').replace(/-/g, '_')}`;
   const neo4j = createNeo4jGraphStore({
     uri: options.uri,
     user: options.user,
     password: options.password,
-    labelPrefix: `Bench${uniqueName('g').replace(/-/g, '_')}`,
+    labelPrefix,
     timeoutMs: 60_000,
   });
   const memory = createMemoryGraphStore();
@@ -111,6 +114,7 @@ export async function runLatency(options: LatencyOptions): Promise<LatencyResult
     log('timing memory');
     const mem = await timeQueries(memory, machineIds, options.queries, 11);
     return {
+      labelPrefix,
       nodes: plant.nodes.length,
       relations: plant.relations.length,
       queries: options.queries,
