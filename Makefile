@@ -7,6 +7,7 @@ export TURBO_TELEMETRY_DISABLED := 1
 export DO_NOT_TRACK := 1
 export NEXT_TELEMETRY_DISABLED := 1
 
+SERVERS := kafka influxdb postgres neo4j
 PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split('@')[1]" 2>/dev/null)
 
 .PHONY: help bootstrap build demo test lint typecheck unit up down bench clean
@@ -35,16 +36,18 @@ typecheck: build ## tsc --noEmit everywhere
 unit: build ## fast tests only, no servers
 	@pnpm turbo run test --output-logs=errors-only
 
-up: ## start the local servers (Kafka, InfluxDB, PostgreSQL) for development
-	@infrastructure/local/kafka.sh start && infrastructure/local/influxdb.sh start && infrastructure/local/postgres.sh start
+up: ## start the local servers (Kafka, InfluxDB, PostgreSQL, Neo4j) for development
+	@for s in $(SERVERS); do infrastructure/local/$$s.sh start || exit 1; done
 
 down: ## stop the local servers
-	@infrastructure/local/kafka.sh stop; infrastructure/local/influxdb.sh stop; infrastructure/local/postgres.sh stop
+	@for s in $(SERVERS); do infrastructure/local/$$s.sh stop; done
 
 bench: build up ## run the benchmarks against local servers (see docs/benchmarks.md)
 	@bin/industrialmind bench event-bus $(ARGS)
 	@bin/industrialmind bench ingestion $(ARGS)
 	@bin/industrialmind bench alerts
+	@bin/industrialmind bench graph root-cause
+	@bin/industrialmind bench graph latency
 
 clean: ## remove build outputs
 	@pnpm turbo run clean >/dev/null; rm -rf .turbo

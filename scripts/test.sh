@@ -8,7 +8,8 @@ export TURBO_TELEMETRY_DISABLED=1
 step() { printf '\n=== %s\n' "$*"; }
 
 step "install server prerequisites"
-scripts/ensure-apt.sh openjdk-17-jre-headless:java maven:mvn python3:python3 curl:curl
+# The JDK (javac) compiles the small Neo4j launcher (infrastructure/local/neo4j/Launcher.java).
+scripts/ensure-apt.sh openjdk-17-jre-headless:java openjdk-17-jdk-headless:javac maven:mvn python3:python3 curl:curl
 
 step "build"
 pnpm turbo run build --output-logs=errors-only
@@ -21,24 +22,27 @@ node scripts/check-boundaries.js
 step "typecheck"
 pnpm turbo run typecheck --output-logs=errors-only
 
-step "start local servers (Kafka, InfluxDB, PostgreSQL)"
+step "start local servers (Kafka, InfluxDB, PostgreSQL, Neo4j)"
 # Servers this script starts, it stops again (also when tests fail); ones already running are left alone.
 started=()
 cleanup() {
   for server in "${started[@]}"; do infrastructure/local/$server.sh stop || true; done
 }
 trap cleanup EXIT
-for server in kafka influxdb postgres; do
+for server in kafka influxdb postgres neo4j; do
   if ! infrastructure/local/$server.sh status; then
     infrastructure/local/$server.sh start
     started+=("$server")
   fi
 done
 
-step "tests: unit, contract (embedded + real Kafka/InfluxDB/PostgreSQL), integration, reliability, with coverage"
+step "tests: unit, contract (embedded + real Kafka/InfluxDB/PostgreSQL/Neo4j), integration, reliability, with coverage"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export INFLUX_URL="${INFLUX_URL:-http://127.0.0.1:8086}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres:postgres@127.0.0.1:5432/postgres}"
+# neo4j.sh sets this password on the local server (loopback only); both read NEO4J_PASSWORD when it is set.
+export NEO4J_URI="${NEO4J_URI:-bolt://127.0.0.1:7687}" NEO4J_USER="${NEO4J_USER:-neo4j}"
+export NEO4J_PASSWORD="${NEO4J_PASSWORD:-industrialmind-local}"
 pnpm turbo run test:ci --concurrency=1 --output-logs=full
 
 step "reference data sets (SKAB, C-MAPSS) through the replay parsers"

@@ -9,7 +9,7 @@ export const HOUR_MS = 3_600_000;
 export function wearRate(faults: readonly Fault[], tMs: number): number {
   let rate = 1;
   for (const fault of faults) {
-    const factor = FAULT_CATALOG[fault.kind].wearFactor;
+    const factor = fault.rootMachineId === undefined ? FAULT_CATALOG[fault.kind].wearFactor : 0;
     if (factor > 0) rate += factor * faultIntensity(fault, tMs);
   }
   return rate;
@@ -25,7 +25,9 @@ const SUBSTEPS = 200;
  */
 export function failureTimeMs(fromMs: number, remainingWearHours: number, faults: readonly Fault[]): number {
   if (remainingWearHours <= 0) return fromMs;
-  const relevant = faults.filter((f) => FAULT_CATALOG[f.kind].wearFactor > 0 && f.endMs > fromMs);
+  const relevant = faults.filter(
+    (f) => f.rootMachineId === undefined && FAULT_CATALOG[f.kind].wearFactor > 0 && f.endMs > fromMs,
+  );
   const breakpoints = new Set<number>();
   for (const f of relevant) {
     for (const t of [f.startMs, f.startMs + f.onsetMs, f.endMs]) {

@@ -124,7 +124,32 @@ export interface FaultSpec {
   component?: string;
   /** The channel of a sensor fault (required for `sensor_*`). */
   channel?: SimulatorChannel;
+  /**
+   * Downstream machines (process flow) on which this fault also shows, as a disturbance of what flows in: see
+   * {@link PROPAGATING_KINDS}. Their ground truth names this fault, with `root_machine_id` set to this machine.
+   */
+  propagateTo?: readonly PropagationTarget[];
 }
+
+/** A downstream machine a fault shows on, after a delay and attenuated by `gain`. */
+export interface PropagationTarget {
+  machineId: string;
+  /** Time the disturbance takes to reach it; default 0. */
+  delayMs?: number;
+  /** Share of the root fault's severity that arrives, in (0, 1]; default 0.8. */
+  gain?: number;
+}
+
+/**
+ * The machine faults that travel along the process flow, and what a downstream machine sees of them: a starved,
+ * cavitating pump and a leak lower the pressure delivered downstream; a cooling failure heats the medium. Bearing
+ * wear and electrical faults stay on their machine (vibration and power do not flow).
+ */
+export const PROPAGATING_KINDS: Readonly<Partial<Record<FaultKind, 'pressure_loss' | 'heat'>>> = {
+  cavitation: 'pressure_loss',
+  pressure_leak: 'pressure_loss',
+  overheating: 'heat',
+};
 
 export type FaultState = 'scheduled' | 'active' | 'ended';
 
@@ -142,6 +167,23 @@ export interface Fault {
   /** Exclusive end; `Infinity` while open-ended. Lowered when the fault is cleared or the machine fails. */
   endMs: number;
   endedReason: 'expired' | 'cleared' | 'failure' | undefined;
+  /** Set on the downstream symptom of a propagated fault: the machine and fault it comes from. */
+  readonly rootMachineId?: string;
+  readonly rootFaultId?: string;
+  /** On a downstream symptom: the root fault's own effect at full severity (pressure share lost, or °C). */
+  readonly rootEffect?: number;
+}
+
+/**
+ * What a propagating fault does to its own machine at full severity (mirrors machine.ts): the share of pressure
+ * lost, or the temperature rise in °C. A downstream machine sees at most this, scaled by the propagation gain.
+ */
+export function rootEffectOf(kind: FaultKind, machineType: SimulatorMachineTypeName): number | undefined {
+  const isCompressor = machineType === 'compressor';
+  if (kind === 'cavitation') return 0.32;
+  if (kind === 'pressure_leak') return isCompressor ? 0.05 : 0.45;
+  if (kind === 'overheating') return isCompressor ? 55 : 42;
+  return undefined;
 }
 
 const DEFAULT_OPEN_ONSET_MS = 3_600_000;
@@ -229,6 +271,25 @@ export function resolveFaultSpec(
     problems.push({
       path: 'component',
       message: 'must be 1-64 lower-case letters, digits, "_", "." or "-", starting with a letter or digit',
+    });
+  }
+  if (spec.propagateTo !== undefined && spec.propagateTo.length > 0) {
+    if (info !== undefined && PROPAGATING_KINDS[info.kind] === undefined) {
+      problems.push({
+        path: 'propagate_to',
+        message: `only ${Object.keys(PROPAGATING_KINDS).join(', ')} travel downstream, not ${spec.kind}`,
+      });
+    }
+    spec.propagateTo.forEach((t, i) => {
+      if (t.machineId === spec.machineId) {
+        problems.push({ path: `propagate_to.${i}.machine_id`, message: 'must be another machine' });
+      }
+      if (t.delayMs !== undefined && !(Number.isFinite(t.delayMs) && t.delayMs >= 0)) {
+        problems.push({ path: `propagate_to.${i}.delay_sec`, message: 'must be a number >= 0' });
+      }
+      if (t.gain !== undefined && !(t.gain > 0 && t.gain <= 1)) {
+        problems.push({ path: `propagate_to.${i}.gain`, message: 'must be in (0, 1]' });
+      }
     });
   }
   if (problems.length > 0 || info === undefined) return { ok: false, problems };

@@ -482,6 +482,126 @@ describe(createFleet.name, () => {
     });
   });
 
+  describe('propagated faults', () => {
+    const start = MONDAY + 7 * HOUR;
+    const pair = () =>
+      createFleet({
+        size: 2,
+        seed: 3,
+        startMs: MONDAY,
+        machineTypes: ['centrifugal-pump', 'compressor'],
+        sampleIntervalMs: 10_000,
+        initialHealth: 0.95,
+        lifeHours: 5_000,
+      });
+    const samplesOf = (samples: SimulatedSample[], machineId: string) =>
+      samples.filter((x) => x.truth.machine_id === machineId);
+
+    it('shows an upstream leak as lower pressure downstream, naming the root machine in the ground truth', () => {
+      const baseline = pair().generateUntil(MONDAY + 10 * HOUR);
+      const fleet = pair();
+      const [pump, compressor] = fleet.machines.map((m) => m.machineId) as [string, string];
+      fleet.injectFault({
+        machineId: pump,
+        kind: 'pressure_leak',
+        shape: 'step',
+        startMs: start,
+        durationMs: 3 * HOUR,
+        propagateTo: [{ machineId: compressor, delayMs: 60_000 }],
+      });
+      const faulty = fleet.generateUntil(MONDAY + 10 * HOUR);
+      const window = [start + HOUR, start + 3 * HOUR] as const;
+      const downstream = (s: SimulatedSample[]) => channel(samplesOf(s, compressor), 'pressure', ...window);
+      expect(mean(downstream(faulty))).toBeLessThan(0.85 * mean(downstream(baseline)));
+      const truth = samplesOf(faulty, compressor).find(
+        (x) => Date.parse(x.truth.timestamp) >= start + HOUR,
+      )!.truth;
+      expect(truth.active_faults).toEqual([
+        expect.objectContaining({
+          kind: 'pressure_leak',
+          component: 'seal',
+          root_machine_id: pump,
+          fault_id: fleet.faults({ machineId: pump })[0]!.id,
+        }),
+      ]);
+      // The symptom does not wear the downstream machine: it keeps the health it would have had.
+      const last = (s: SimulatedSample[]) => samplesOf(s, compressor).at(-1)!.truth.health;
+      expect(last(faulty)).toBe(last(baseline));
+      expect(fleet.faults({ machineId: compressor })[0]).toMatchObject({
+        rootMachineId: pump,
+        severity: 0.8,
+      });
+    });
+
+    it('leaves the readings of the same seed unchanged when nothing propagates', () => {
+      const a = pair();
+      const b = pair();
+      a.injectFault({ machineId: a.machines[0]!.machineId, kind: 'overheating', startMs: start });
+      b.injectFault({
+        machineId: b.machines[0]!.machineId,
+        kind: 'overheating',
+        startMs: start,
+        propagateTo: [],
+      });
+      expect(b.generate(500)).toEqual(a.generate(500));
+    });
+
+    it('ends the downstream symptom when the root fault is cleared', () => {
+      const fleet = pair();
+      const [pump, compressor] = fleet.machines.map((m) => m.machineId) as [string, string];
+      const root = fleet.injectFault({
+        machineId: pump,
+        kind: 'overheating',
+        startMs: MONDAY,
+        propagateTo: [{ machineId: compressor, gain: 0.5 }],
+      });
+      fleet.generate(20);
+      fleet.clearFault(root.id);
+      fleet.generate(4);
+      expect(fleet.faults({ machineId: compressor })[0]).toMatchObject({
+        state: 'ended',
+        endedReason: 'cleared',
+      });
+    });
+
+    it('refuses propagation of faults that stay on their machine, to itself, or to an unknown machine', () => {
+      const fleet = pair();
+      const [pump, compressor] = fleet.machines.map((m) => m.machineId) as [string, string];
+      expectAppError(
+        () =>
+          fleet.injectFault({
+            machineId: pump,
+            kind: 'bearing_wear',
+            propagateTo: [{ machineId: compressor }],
+          }),
+        'VALIDATION_FAILED',
+        'propagate_to',
+      );
+      expectAppError(
+        () => fleet.injectFault({ machineId: pump, kind: 'cavitation', propagateTo: [{ machineId: pump }] }),
+        'VALIDATION_FAILED',
+        'propagate_to.0.machine_id',
+      );
+      expectAppError(
+        () =>
+          fleet.injectFault({ machineId: pump, kind: 'cavitation', propagateTo: [{ machineId: 'ghost' }] }),
+        'VALIDATION_FAILED',
+        'propagate_to.0.machine_id',
+      );
+      expectAppError(
+        () =>
+          fleet.injectFault({
+            machineId: pump,
+            kind: 'cavitation',
+            propagateTo: [{ machineId: compressor, gain: 2, delayMs: -1 }],
+          }),
+        'VALIDATION_FAILED',
+        'propagate_to.0.gain',
+      );
+      expect(fleet.faults()).toEqual([]);
+    });
+  });
+
   describe('degradation', () => {
     it('wears a machine down to RUL 0, fails it, and repairs it as new', () => {
       const fleet = fleetOf('centrifugal-pump', {

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import {
+  rootEffectOf,
   faultIntensity,
   faultState,
   resolveFaultSpec,
@@ -19,6 +20,8 @@ import { createRandom, deriveSeed } from './random';
 export const MAX_FLEET_SIZE = 10_000;
 /** Faults that may be scheduled or active on one machine at once. */
 export const MAX_FAULTS_PER_MACHINE = 16;
+/** Share of a propagated fault's severity that reaches a downstream machine when the injection names none. */
+export const DEFAULT_PROPAGATION_GAIN = 0.8;
 /** Ended faults the fleet remembers for `faults()`. */
 const FAULT_HISTORY = 1_000;
 
@@ -93,6 +96,8 @@ export interface FaultInfo {
   /** Intensity at the machine's current time. */
   intensity: number;
   endedReason: Fault['endedReason'];
+  /** On the downstream symptom of a propagated fault: the machine the fault is on. */
+  rootMachineId?: string;
 }
 
 export interface FaultFilter {
@@ -207,6 +212,7 @@ function toFaultInfo(fault: Fault, machine: Machine): FaultInfo {
     state,
     intensity: Math.round(faultIntensity(fault, now) * 1000) / 1000,
     endedReason: fault.endedReason ?? (state === 'ended' ? 'expired' : undefined),
+    ...(fault.rootMachineId === undefined ? {} : { rootMachineId: fault.rootMachineId }),
   };
 }
 
@@ -340,30 +346,73 @@ export function createFleet(options: FleetOptions): Fleet {
           details: [{ path: 'machine_id', message }],
         });
       }
+      const targets = (spec.propagateTo ?? []).map((t, i) => {
+        const target = byId.get(t.machineId);
+        if (target === undefined) {
+          const message = `no machine "${t.machineId}" in the fleet`;
+          throw new AppError(
+            ErrorCode.VALIDATION_FAILED,
+            `invalid fault: propagate_to.${i}.machine_id ${message}`,
+            {
+              details: [{ path: `propagate_to.${i}.machine_id`, message }],
+            },
+          );
+        }
+        if (target.faults.length >= MAX_FAULTS_PER_MACHINE) {
+          const message = `already has ${MAX_FAULTS_PER_MACHINE} scheduled or active faults; clear one first`;
+          throw new AppError(ErrorCode.CONFLICT, `machine ${target.machineId} ${message}`, {
+            details: [{ path: `propagate_to.${i}.machine_id`, message }],
+          });
+        }
+        return { target, delayMs: t.delayMs ?? 0, gain: t.gain ?? DEFAULT_PROPAGATION_GAIN };
+      });
       faultSeq += 1;
       const fault: Fault = { ...resolvedSpec.value, id: `f-${runTag}-${faultSeq}`, endedReason: undefined };
-      machine.addFault(fault);
-      machine.recomputeFailure(Math.max(Math.floor(machine.nextTimestampMs), machine.lastTimestampMs));
-      history.push({ fault, machine });
-      if (history.length > FAULT_HISTORY) {
-        const i = history.findIndex(
-          (h) => Number.isFinite(h.fault.endMs) && h.fault.endMs <= h.machine.lastTimestampMs,
+      const record = (f: Fault, m: Machine): void => {
+        m.addFault(f);
+        m.recomputeFailure(Math.max(Math.floor(m.nextTimestampMs), m.lastTimestampMs));
+        history.push({ fault: f, machine: m });
+        if (history.length > FAULT_HISTORY) {
+          const i = history.findIndex(
+            (h) => Number.isFinite(h.fault.endMs) && h.fault.endMs <= h.machine.lastTimestampMs,
+          );
+          history.splice(i >= 0 ? i : 0, 1);
+        }
+      };
+      record(fault, machine);
+      for (const { target, delayMs, gain } of targets) {
+        record(
+          {
+            ...fault,
+            id: `${fault.id}@${target.machineId}`,
+            machineId: target.machineId,
+            severity: fault.severity * gain,
+            startMs: fault.startMs + delayMs,
+            endMs: fault.endMs + delayMs,
+            rootMachineId: machine.machineId,
+            rootFaultId: fault.id,
+            rootEffect: rootEffectOf(fault.kind, machine.type) ?? 0,
+          },
+          target,
         );
-        history.splice(i >= 0 ? i : 0, 1);
       }
       return toFaultInfo(fault, machine);
     },
     clearFault(faultId) {
       const entry = history.find((h) => h.fault.id === faultId);
       if (entry === undefined) throw new AppError(ErrorCode.NOT_FOUND, `no fault "${faultId}"`);
-      const { fault, machine } = entry;
-      const at = Math.floor(machine.nextTimestampMs);
-      if (fault.endMs > at) {
-        fault.endMs = Math.max(fault.startMs, at);
-        fault.endedReason = 'cleared';
-        machine.recomputeFailure(at);
-      }
-      return toFaultInfo(fault, machine);
+      const end = (fault: Fault, machine: Machine): void => {
+        const at = Math.floor(machine.nextTimestampMs);
+        if (fault.endMs > at) {
+          fault.endMs = Math.max(fault.startMs, at);
+          fault.endedReason = 'cleared';
+          machine.recomputeFailure(at);
+        }
+      };
+      end(entry.fault, entry.machine);
+      // Clearing a root fault also ends its downstream symptoms.
+      for (const h of history) if (h.fault.rootFaultId === faultId) end(h.fault, h.machine);
+      return toFaultInfo(entry.fault, entry.machine);
     },
     faults(filter = {}) {
       return history

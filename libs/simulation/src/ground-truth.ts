@@ -20,6 +20,11 @@ export const ActiveFaultSchema = z.object({
   severity: z.number().min(0).max(1),
   /** Peak severity the fault grows to. */
   peak_severity: z.number().min(0).max(1),
+  /**
+   * Set when this is the downstream symptom of a fault on another machine (a propagated fault): the machine the
+   * fault really is on. `kind`, `component` and `fault_id` are then those of that root fault.
+   */
+  root_machine_id: IdentifierSchema.optional(),
 });
 export type ActiveFault = z.infer<typeof ActiveFaultSchema>;
 

@@ -20,6 +20,7 @@ export {
   FAULT_CATALOG,
   FAULT_KINDS,
   FAULT_SHAPES,
+  PROPAGATING_KINDS,
   faultIntensity,
   faultState,
   isFaultKind,
@@ -32,6 +33,7 @@ export {
   type FaultSpec,
   type FaultSpecProblem,
   type FaultState,
+  type PropagationTarget,
 } from './faults';
 export { HOUR_MS, failureTimeMs, wearRate } from './degradation';
 export {
@@ -47,6 +49,7 @@ export { type MachineStatus, type SimulatedSample } from './machine';
 export {
   MAX_FAULTS_PER_MACHINE,
   MAX_FLEET_SIZE,
+  DEFAULT_PROPAGATION_GAIN,
   createFleet,
   type FaultFilter,
   type FaultInfo,

@@ -1,6 +1,6 @@
 import { SCHEMA_VERSIONS, type SensorReading, type SensorReadingMetadata } from '@industrialmind/contracts';
 import { HOUR_MS, failureTimeMs } from './degradation';
-import { FAULT_CATALOG, faultIntensity, type Fault } from './faults';
+import { FAULT_CATALOG, PROPAGATING_KINDS, faultIntensity, type Fault } from './faults';
 import { GROUND_TRUTH_SCHEMA_VERSION, type ActiveFault, type GroundTruthRecord } from './ground-truth';
 import {
   MACHINE_PROFILES,
@@ -248,6 +248,17 @@ export class Machine {
       const f = faults[i]!;
       if (ts < f.startMs || ts >= f.endMs) continue;
       const s = faultIntensity(f, ts);
+      if (f.rootMachineId !== undefined) {
+        // The downstream symptom of a fault upstream: what flows in is disturbed, by at most what the root machine
+        // itself shows (its severity carries the propagation gain); this machine does not wear.
+        if (PROPAGATING_KINDS[f.kind] === 'heat') {
+          tempAdd += 0.5 * (f.rootEffect ?? 40) * s;
+        } else {
+          pressureMul *= 1 - (f.rootEffect ?? 0.3) * s;
+          pressureNoise += 0.04 * s * p.pressureBar;
+        }
+        continue;
+      }
       wear += FAULT_CATALOG[f.kind].wearFactor * s;
       switch (f.kind) {
         case 'bearing_wear': {
@@ -509,6 +520,10 @@ export class Machine {
         peak_severity: f.severity,
       };
       if (f.channel !== undefined) entry.channel = f.channel;
+      if (f.rootMachineId !== undefined) {
+        entry.fault_id = f.rootFaultId!;
+        entry.root_machine_id = f.rootMachineId;
+      }
       list.push(entry);
     }
     return list ?? NO_FAULTS;

@@ -1,0 +1,1 @@
+export { describeGraphStoreContract, type GraphStoreHarness } from './graph-store.contract';
