@@ -1,0 +1,1 @@
+module.exports = require('@industrialmind/jest-config')({ testTimeout: 30_000 });
