@@ -1,7 +1,7 @@
 """Writes a tiny anomaly model (2 channels, window 4) for the TypeScript tests of libs/model-runtime and
 libs/anomaly-scoring, which must run without Python:
 
-    python -m industrialmind_trainer.anomaly.fixture OUT_DIR [MODEL_VERSION]
+    python -m industrialmind_trainer.anomaly.fixture OUT_DIR [MODEL_VERSION [MACHINE_TYPE [CHANNEL,CHANNEL]]]
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from ..common.onnx_export import METADATA_SCHEMA_VERSION, OPSET, export_onnx, wr
 from .models import INPUT_NAME, OUTPUT_NAMES, MeanShift
 
 
-def main(out: Path, version: str) -> None:
-    channels = ["flow", "pressure"]
+def main(out: Path, version: str, machine_type: str = "test-pump", channels: list[str] | None = None) -> None:
+    channels = channels or ["flow", "pressure"]
     module = MeanShift(len(channels), 4, 2, [1.0, 0.5])
     export_onnx(module, np.zeros((1, 4, 2), dtype=np.float32), out / "tiny.onnx", INPUT_NAME, OUTPUT_NAMES)
     write_metadata(
@@ -28,13 +28,13 @@ def main(out: Path, version: str) -> None:
             "onnx_file": "tiny.onnx",
             "opset": OPSET,
             "architecture": "mean-shift",
-            "machine_type": "test-pump",
+            "machine_type": machine_type,
             "channels": channels,
-            "source_columns": ["Flow", "Pressure"],
+            "source_columns": [c.title() for c in channels],
             "input": {"name": INPUT_NAME, "shape": ["batch", 4, 2], "window": 4},
             "outputs": {"contributions": OUTPUT_NAMES[0], "score": OUTPUT_NAMES[1]},
             "horizon": 2,
-            "channel_weights": {"flow": 1.0, "pressure": 0.5},
+            "channel_weights": dict(zip(channels, [1.0, 0.5])),
             "normalisation": {"kind": "robust-per-machine", "clip": 1000.0},
             "cold_start": {"readings": 10},
             "threshold": {"rule": "factor*quantile(cold-start scores)", "quantile": 1.0, "factor": 2.0},
@@ -46,4 +46,9 @@ def main(out: Path, version: str) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "tiny@1")
+    main(
+        Path(sys.argv[1]),
+        sys.argv[2] if len(sys.argv) > 2 else "tiny@1",
+        sys.argv[3] if len(sys.argv) > 3 else "test-pump",
+        sys.argv[4].split(",") if len(sys.argv) > 4 else None,
+    )
