@@ -9,7 +9,7 @@ export NEXT_TELEMETRY_DISABLED := 1
 
 PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split('@')[1]" 2>/dev/null)
 
-.PHONY: help bootstrap build demo test lint typecheck unit up down bench clean
+.PHONY: help bootstrap build demo test lint typecheck unit up down bench clean trainer
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ down: ## stop the local servers
 bench: build up ## run the benchmarks against local servers (see docs/benchmarks.md)
 	@bin/industrialmind bench event-bus $(ARGS)
 	@bin/industrialmind bench ingestion $(ARGS)
+	@bin/industrialmind bench anomaly $(ARGS)
+
+trainer: ## create or reuse the trainer's Python venv (~/.cache/industrialmind/venv-trainer; PyTorch, several GB)
+	@scripts/trainer-venv.sh >/dev/null
 
 clean: ## remove build outputs
 	@pnpm turbo run clean >/dev/null; rm -rf .turbo

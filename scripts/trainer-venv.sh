@@ -21,6 +21,9 @@ fi
 python="${PYTHON:-python3}"
 command -v "$python" >/dev/null || { log "python3 (>= 3.10) is required; install it (apt-get install python3 python3-venv)"; exit 1; }
 if [ ! -x "$venv/bin/python" ]; then
+  # Debian's python3 ships venv/ensurepip separately (python3-venv); the command name below never exists, so
+  # ensure-apt.sh installs the package whenever the import fails.
+  "$python" -c 'import ensurepip, venv' 2>/dev/null || scripts/ensure-apt.sh python3-venv:python3-venv-missing
   log "creating $venv"
   mkdir -p "$cache"
   "$python" -m venv "$venv"

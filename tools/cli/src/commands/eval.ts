@@ -126,7 +126,7 @@ async function runEval(argv: readonly string[], ctx: CommandContext): Promise<nu
 
 export const evalCommand: Command = {
   name: NAME,
-  summary: 'evaluate a model on labelled data (anomaly: SKAB-format CSVs, F1/FAR/MAR)',
+  summary: 'evaluate a model on labelled data: anomaly on SKAB-format CSVs, F1, FAR, MAR',
   synopsis: 'eval anomaly --data DIR --out FILE [options]',
   description:
     'Runs every SKAB-format CSV under --data (recursively; files without an `anomaly` column are skipped) through the ' +

@@ -49,7 +49,7 @@ async function runTrain(argv: readonly string[], ctx: CommandContext): Promise<n
 
 export const trainCommand: Command = {
   name: NAME,
-  summary: 'train a model with PyTorch and export it to ONNX (anomaly)',
+  summary: 'train a model with PyTorch and export it to ONNX with its metadata: anomaly',
   synopsis: 'train anomaly --dataset skab|simulator --data DIR [trainer options]',
   description:
     'Runs the Python trainer (services/trainer-orchestrator/trainer) in its cached virtualenv (created on first use ' +
