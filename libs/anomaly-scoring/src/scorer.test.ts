@@ -92,6 +92,17 @@ describe(createAnomalyScorer.name, () => {
     expect(a[a.length - 1]!.score).toBe(b[b.length - 1]!.score);
   });
 
+  it('merges concurrent calls into shared ONNX runs without changing results or order', async () => {
+    const input = readings('m1', [...calm(3), ...high(4), ...calm(3)]);
+    const sequential = await createAnomalyScorer({ metadata, onnx }).score(input);
+    let runs = 0;
+    const counting = { run: (...args: Parameters<OnnxModel['run']>) => (runs++, onnx.run(...args)) };
+    const sut = createAnomalyScorer({ metadata, onnx: counting });
+    const concurrent = await Promise.all(input.map((r) => sut.score([r])));
+    expect(concurrent.flat()).toEqual(sequential);
+    expect(runs).toBeLessThan(input.length - 9);
+  });
+
   it('batches windows across ONNX runs without changing results', async () => {
     const input = readings('m1', [...calm(5), ...high(5)]);
     const big = await createAnomalyScorer({ metadata, onnx }).score(input);

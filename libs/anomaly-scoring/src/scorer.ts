@@ -18,8 +18,8 @@ export type AnomalyEventState = 'started' | 'continuing' | 'ended';
 /** What the scorer says about one reading. */
 export interface ScoringResult {
   machineId: string;
-  readingId?: string;
-  timestampMs?: number;
+  readingId: string | undefined;
+  timestampMs: number | undefined;
   /** `calibrating` until the machine's first `cold_start.readings` readings are in (no score yet). */
   status: 'calibrating' | 'scored';
   calibration: { seen: number; needed: number };
@@ -35,7 +35,7 @@ export interface ScoringResult {
   /** Each channel's share of `score` (they sum to it); 0 for channels the model weighs 0. */
   contributions: Record<string, number>;
   /** Set on the readings that start, continue (every `continuingEvery`-th) or end an anomaly event. */
-  event?: { id: string; state: AnomalyEventState };
+  event: { id: string; state: AnomalyEventState } | undefined;
   modelVersion: string;
 }
 
@@ -82,8 +82,12 @@ export interface AnomalyScorer {
 }
 
 class MachineState {
-  /** The last `needed` raw (forward-filled) readings. */
+  /**
+   * Raw (forward-filled) readings: during the cold start, all of them; afterwards a ring of the last `needed`,
+   * oldest at `historyHead` (kept for a successor model to recalibrate from).
+   */
   history: Float64Array[] = [];
+  historyHead = 0;
   seen = 0;
   readonly last: Float64Array;
   readonly known: Uint8Array;
@@ -141,7 +145,7 @@ export function createAnomalyScorer(
   const maxBatch = options.maxBatch ?? 512;
   const continuingEvery = options.continuingEvery ?? 10;
   const machines = new Map<string, MachineState>();
-  let tail: Promise<unknown> = Promise.resolve();
+  let scratch = new Float32Array(0);
 
   if (previous) {
     for (const [machineId, history] of previous) {
@@ -273,13 +277,14 @@ export function createAnomalyScorer(
       const state = stateOf(input.machineId);
       const row = forwardFill(state, input.values);
       state.seen++;
-      state.history.push(row);
       if (state.isFitted) {
-        if (state.history.length > needed) state.history.shift();
+        state.history[state.historyHead] = row;
+        state.historyHead = (state.historyHead + 1) % needed;
         jobs.push({ kind: 'score', seq: state.seen, state, input, row, offset: windowCount });
         windowCount += 1;
         continue;
       }
+      state.history.push(row);
       if (state.history.length < needed) {
         jobs.push({ kind: 'calibrating', state, input, seen: state.history.length });
         continue;
@@ -287,6 +292,7 @@ export function createAnomalyScorer(
       // A successor model recalibrates from up to `needed` earlier readings: use the last `needed`.
       if (state.history.length > needed) state.history.splice(0, state.history.length - needed);
       state.isFitted = true;
+      state.historyHead = 0;
       const rows = [...state.history];
       jobs.push({
         kind: 'calibrate',
@@ -299,7 +305,9 @@ export function createAnomalyScorer(
       });
       windowCount += needed - W + 1;
     }
-    const windows = new Float32Array(windowCount * W * C);
+    if (scratch.length < windowCount * W * C) scratch = new Float32Array(windowCount * W * C);
+    // Reused between calls (calls are serialised and the ONNX run has finished before the next call starts).
+    const windows = scratch.subarray(0, windowCount * W * C);
     for (const job of jobs) {
       const state = job.state;
       if (job.kind === 'calibrate') {
@@ -322,17 +330,15 @@ export function createAnomalyScorer(
         ? await runWindows(windows, windowCount)
         : { contributions: new Float32Array(0), scores: new Float32Array(0) };
 
+    // Results are built with one fixed shape (no spreads): this loop runs once per reading, and object spread
+    // with optional keys made it the scorer's hottest spot.
     return jobs.map((job): ScoringResult => {
       const { state, input } = job;
-      const base = {
-        machineId: input.machineId,
-        ...(input.readingId === undefined ? {} : { readingId: input.readingId }),
-        ...(input.timestampMs === undefined ? {} : { timestampMs: input.timestampMs }),
-        modelVersion: meta.model_version,
-      };
       if (job.kind === 'calibrating')
         return {
-          ...base,
+          machineId: input.machineId,
+          readingId: input.readingId,
+          timestampMs: input.timestampMs,
           status: 'calibrating',
           calibration: { seen: job.seen, needed },
           score: null,
@@ -341,6 +347,8 @@ export function createAnomalyScorer(
           isAnomaly: false,
           confidence: 0,
           contributions: {},
+          event: undefined,
+          modelVersion: meta.model_version,
         };
       let slot: number;
       if (job.kind === 'calibrate') {
@@ -357,9 +365,10 @@ export function createAnomalyScorer(
       } else slot = job.offset;
       const score = scores[slot]!;
       step(state, score);
-      const event = eventFor(state, input, job.seq);
       return {
-        ...base,
+        machineId: input.machineId,
+        readingId: input.readingId,
+        timestampMs: input.timestampMs,
         status: 'scored',
         calibration: { seen: needed, needed },
         score,
@@ -368,20 +377,70 @@ export function createAnomalyScorer(
         isAnomaly: state.isActive,
         confidence: confidenceOf(state.ema, state.threshold!),
         contributions: contributionRecord(contributions, slot),
-        ...(event ? { event } : {}),
+        event: eventFor(state, input, job.seq),
+        modelVersion: meta.model_version,
       };
     });
   }
 
+  // Calls run one at a time, in arrival order (per-machine order is what makes scoring causal). Score calls
+  // that arrive while one is running are merged into a single call, so concurrent REST requests share ONNX
+  // runs instead of queueing one session.run each.
+  type Queued =
+    | {
+        kind: 'score';
+        inputs: readonly ScoringInput[];
+        resolve: (r: ScoringResult[]) => void;
+        reject: (e: unknown) => void;
+      }
+    | { kind: 'task'; run: () => Promise<void> };
+  let queue: Queued[] = [];
+  let isDraining = false;
+
+  async function drain(): Promise<void> {
+    isDraining = true;
+    while (queue.length > 0) {
+      const first = queue[0]!;
+      if (first.kind === 'task') {
+        queue.shift();
+        await first.run();
+        continue;
+      }
+      let end = 0;
+      while (end < queue.length && queue[end]!.kind === 'score') end++;
+      const calls = queue.slice(0, end) as Extract<Queued, { kind: 'score' }>[];
+      queue = queue.slice(end);
+      try {
+        const results = await scoreNow(
+          calls.length === 1 ? calls[0]!.inputs : calls.flatMap((c) => c.inputs),
+        );
+        let offset = 0;
+        for (const call of calls) {
+          call.resolve(calls.length === 1 ? results : results.slice(offset, offset + call.inputs.length));
+          offset += call.inputs.length;
+        }
+      } catch (err) {
+        for (const call of calls) call.reject(err);
+      }
+    }
+    isDraining = false;
+  }
+
+  function enqueue(item: Queued): void {
+    queue.push(item);
+    if (!isDraining) void drain();
+  }
+
   function serialised<T>(work: () => Promise<T>): Promise<T> {
-    const result = tail.then(work, work);
-    tail = result.catch(() => undefined);
-    return result;
+    return new Promise<T>((resolve, reject) =>
+      enqueue({ kind: 'task', run: () => work().then(resolve, reject) }),
+    );
   }
 
   return {
     metadata: meta,
-    score: (inputs) => serialised(() => scoreNow(inputs)),
+    score: (inputs) =>
+      new Promise<ScoringResult[]>((resolve, reject) => enqueue({ kind: 'score', inputs, resolve, reject })),
     scoreWindow: (machineId, rows) =>
       serialised(async () => {
         const state = machines.get(machineId);
@@ -421,7 +480,8 @@ export function createAnomalyScorer(
     },
     histories() {
       const out = new Map<string, Float64Array[]>();
-      for (const [id, s] of machines) out.set(id, [...s.history]);
+      for (const [id, s] of machines)
+        out.set(id, [...s.history.slice(s.historyHead), ...s.history.slice(0, s.historyHead)]);
       return out;
     },
   };

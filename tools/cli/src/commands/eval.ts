@@ -1,9 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAnomalyScorer } from '@industrialmind/anomaly-scoring';
+import {
+  AnomalyModelMetadataSchema,
+  createAnomalyScorer,
+  type AnomalyScorer,
+} from '@industrialmind/anomaly-scoring';
+import { createModelDirectory } from '@industrialmind/model-runtime';
 import { UsageError, parseCommandArgs, positiveNumberOption, type OptionSpec } from '../args';
 import { BIN, renderCommandHelp, type Command, type CommandContext } from '../command';
 import { loadAnomalyModel } from '../eval/load-model';
+import { evaluateScenarios } from '../eval/simulator-eval';
 import { evaluateSkab } from '../eval/skab-eval';
 
 const NAME = 'eval';
@@ -43,6 +49,13 @@ const OPTIONS: readonly OptionSpec[] = [
     description: "rows at the start of each file that are its normal training part (SKAB's protocol)",
     defaultText: '400',
   },
+  {
+    name: 'simulator',
+    type: 'string',
+    valueName: 'DIR',
+    description:
+      'instead of --data: a recorded simulator run (readings.jsonl + truth.jsonl); reports event recall, median detection delay and false alarms per machine-day, scoring each machine type with its model from the --model folder',
+  },
   { name: 'json', type: 'boolean', description: 'print the summary as one JSON object' },
 ];
 
@@ -63,6 +76,11 @@ async function runEval(argv: readonly string[], ctx: CommandContext): Promise<nu
   }
   const dir = typeof values.data === 'string' ? values.data : '';
   const outFile = typeof values.out === 'string' ? values.out : '';
+  if (typeof values.simulator === 'string') {
+    if (!outFile) throw new UsageError('--out is required, e.g. --out scores.csv', NAME);
+    const modelDir = typeof values.model === 'string' ? values.model : join(ctx.repoRoot, DEFAULT_MODEL_DIR);
+    return runScenarios(values.simulator, modelDir, outFile, values.json === true, ctx);
+  }
   if (!dir) throw new UsageError('--data is required, e.g. --data ../shared/datasets/skab/data/valve1', NAME);
   if (!outFile) throw new UsageError('--out is required, e.g. --out scores.csv', NAME);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
@@ -124,6 +142,58 @@ async function runEval(argv: readonly string[], ctx: CommandContext): Promise<nu
   }
 }
 
+async function runScenarios(
+  dir: string,
+  modelDir: string,
+  outFile: string,
+  isJson: boolean,
+  ctx: CommandContext,
+): Promise<number> {
+  if (!existsSync(join(dir, 'readings.jsonl')) || !existsSync(join(dir, 'truth.jsonl')))
+    throw new UsageError(`--simulator: ${dir} must hold readings.jsonl and truth.jsonl`, NAME);
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory())
+    throw new UsageError(`--model must be a folder of models with --simulator: ${modelDir}`, NAME);
+  const directory = createModelDirectory({
+    dir: modelDir,
+    task: 'anomaly',
+    schema: AnomalyModelMetadataSchema,
+    pollMs: 0,
+    keyOf: (m) => m.machine_type,
+  });
+  await directory.refresh();
+  try {
+    const scorers = new Map<string, AnomalyScorer>();
+    const summary = await evaluateScenarios({
+      dir,
+      outFile,
+      scorerFor: (machineType) => {
+        const model = directory.get(machineType);
+        if (!model) return undefined;
+        let scorer = scorers.get(machineType);
+        if (!scorer) scorers.set(machineType, (scorer = createAnomalyScorer(model)));
+        return scorer;
+      },
+    });
+    const models = [...directory.all().values()].map((m) => m.metadata.model_version);
+    if (isJson) ctx.stdout(`${JSON.stringify({ models, ...summary })}\n`);
+    else
+      ctx.stdout(
+        [
+          `models ${models.join(', ')}`,
+          `machines ${summary.machines} scored (${summary.unscoredMachines.length} without a model), ${summary.machineDays.toFixed(2)} machine-days`,
+          `fault episodes ${summary.faultEpisodes}, detected ${summary.detectedEpisodes}: event recall ${pct(summary.eventRecall)}`,
+          `median detection delay ${summary.medianDelaySec === null ? 'n/a' : `${summary.medianDelaySec.toFixed(0)} s`}`,
+          `false alarms ${summary.falseAlarms}: ${summary.falseAlarmsPerMachineDay.toFixed(2)} per machine-day`,
+          `point-wise F1 ${summary.f1.toFixed(4)}  FAR ${pct(summary.far)}  MAR ${pct(summary.mar)}`,
+          `scores written to ${outFile}`,
+        ].join('\n') + '\n',
+      );
+    return summary.machines === 0 ? 1 : 0;
+  } finally {
+    await directory.close();
+  }
+}
+
 export const evalCommand: Command = {
   name: NAME,
   summary: 'evaluate a model on labelled data: anomaly on SKAB-format CSVs, F1, FAR, MAR',
@@ -138,6 +208,7 @@ export const evalCommand: Command = {
   examples: [
     `${BIN} eval anomaly --data ../shared/datasets/skab/data/valve1 --out valve1-scores.csv`,
     `${BIN} eval anomaly --data DIR --out s.csv --model models/anomaly/skab.json --json`,
+    `${BIN} eval anomaly --simulator /tmp/scenarios/eval --out sim-scores.csv`,
   ],
   run: runEval,
 };

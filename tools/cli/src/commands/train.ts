@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../args';
 import { BIN, renderCommandHelp, type Command, type CommandContext } from '../command';
 
 const NAME = 'train';
 export const TRAINER_DIR = 'services/trainer-orchestrator/trainer';
+const PATH_OPTIONS = new Set(['--data', '--out']);
 
 /** `scripts/trainer-venv.sh`: creates or reuses the cached venv and prints its python. */
 function trainerPython(ctx: CommandContext): string {
@@ -24,7 +25,8 @@ async function runTrain(argv: readonly string[], ctx: CommandContext): Promise<n
     return task === undefined ? 2 : 0;
   }
   if (task !== 'anomaly') throw new UsageError(`the task must be "anomaly", got "${task}"`, NAME);
-  const args = [...rest];
+  // The trainer runs in its own folder: paths given relative to where the CLI was started are made absolute.
+  const args = rest.map((arg, i) => (PATH_OPTIONS.has(rest[i - 1] ?? '') ? resolve(arg) : arg));
   if (!args.includes('--out')) args.push('--out', join(ctx.repoRoot, 'models', 'anomaly'));
   const python = trainerPython(ctx);
   return new Promise((resolve) => {

@@ -75,9 +75,12 @@ def load_skab(root: Path, exclude: set[str]) -> tuple[list[Series], list[Series]
     return labelled, normal
 
 
-def load_simulator(readings_path: Path, truth_path: Path | None) -> tuple[list[str], list[Series]]:
+def load_simulator(
+    readings_path: Path, truth_path: Path | None, machine_type: str | None = None
+) -> tuple[list[str], list[Series]]:
     """A recorded simulator run (`bin/industrialmind simulate --out r.jsonl --truth t.jsonl`): one series per
-    machine; a reading is anomalous when its ground-truth record has an active fault."""
+    machine (of `machine_type` only, when given); a reading is anomalous when its ground truth has an active
+    fault."""
     faulty: dict[str, bool] = {}
     if truth_path is not None:
         with open(truth_path, encoding="utf-8") as handle:
@@ -92,6 +95,8 @@ def load_simulator(readings_path: Path, truth_path: Path | None) -> tuple[list[s
             if not line.strip():
                 continue
             reading = json.loads(line)
+            if machine_type is not None and reading["machine_type"] != machine_type:
+                continue
             per_machine.setdefault(reading["machine_id"], []).append(reading)
             for ch in reading["readings"]:
                 if ch not in channels:
