@@ -66,15 +66,15 @@ class Candidate:
         return total
 
 
-def plain_policies() -> list[Policy]:
-    return [Policy(q, f, 1.0, 1, 1) for q in QUANTILES for f in FACTORS]
+def plain_policies(factors: tuple[float, ...] = FACTORS) -> list[Policy]:
+    return [Policy(q, f, 1.0, 1, 1) for q in QUANTILES for f in factors]
 
 
-def select_weights(cand: Candidate, channels: list[str], log) -> tuple[np.ndarray, Policy, float]:
+def select_weights(cand: Candidate, channels: list[str], log, factors: tuple[float, ...] = FACTORS) -> tuple[np.ndarray, Policy, float]:
     """Greedy forward channel selection (weight 1 or 0) under undebounced policies."""
     n = len(channels)
     chosen: list[int] = []
-    best_obj, best_policy = -np.inf, plain_policies()[0]
+    best_obj, best_policy = -np.inf, plain_policies(factors)[0]
     while len(chosen) < n:
         step_best = None
         for c in range(n):
@@ -82,7 +82,7 @@ def select_weights(cand: Candidate, channels: list[str], log) -> tuple[np.ndarra
                 continue
             w = np.zeros(n)
             w[chosen + [c]] = 1.0
-            for pol in plain_policies():
+            for pol in plain_policies(factors):
                 obj = objective(cand.confusion(w, pol))
                 if step_best is None or obj > step_best[0]:
                     step_best = (obj, c, pol)
@@ -97,10 +97,10 @@ def select_weights(cand: Candidate, channels: list[str], log) -> tuple[np.ndarra
     return w, best_policy, best_obj
 
 
-def select_policy(cand: Candidate, weights: np.ndarray, quiet: bool) -> tuple[Policy, np.ndarray]:
+def select_policy(cand: Candidate, weights: np.ndarray, quiet: bool, factors: tuple[float, ...] = FACTORS) -> tuple[Policy, np.ndarray]:
     grid = [
         Policy(q, f, a, on, off)
-        for q, f, a, on, off in itertools.product(QUANTILES, FACTORS, ALPHAS, ON_COUNTS, OFF_COUNTS)
+        for q, f, a, on, off in itertools.product(QUANTILES, factors, ALPHAS, ON_COUNTS, OFF_COUNTS)
     ]
     best = None
     for pol in progress(grid, desc=f"policy grid {cand.arch} h={cand.horizon}", enabled=not quiet):
@@ -182,8 +182,9 @@ def run(args: argparse.Namespace) -> int:
 
     results = []
     for arch, horizon, cand, _ in candidates:
-        weights, _, obj = select_weights(cand, channels, log)
-        policy, c = select_policy(cand, weights, args.quiet)
+        factors = tuple(getattr(args, "factors", None) or FACTORS)
+        weights, _, obj = select_weights(cand, channels, log, factors)
+        policy, c = select_policy(cand, weights, args.quiet, factors)
         f1, far, mar = f1_far_mar(c)
         log(f"{arch} h={horizon}: F1 {f1:.3f} FAR {far:.3f} MAR {mar:.3f} policy {policy}")
         results.append((objective(c), arch, horizon, weights, policy, c))
@@ -283,6 +284,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--arch", choices=["auto", "mean-shift", "conv-ae"], default="auto")
     parser.add_argument("--horizons", type=int, nargs="+", default=[10, 30, 60])
     parser.add_argument("--cold-start", type=int, default=400)
+    parser.add_argument("--factors", type=float, nargs="+", default=list(FACTORS), help="threshold factors to try")
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--machine-type", default="centrifugal-pump", help="simulator data: the machine type the model is for")
