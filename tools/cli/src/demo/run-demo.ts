@@ -286,7 +286,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     isCleanShutdown: shutdownCode === 0,
     exitCode: Math.max(shutdownCode, isBalanced ? 0 : 1),
   };
-  write(reporter.summary(summary));
+  // The anomaly line comes before the summary, which stays the last line (scripts read it).
   if (anomaly) {
     const scored = anomaly
       .scorers()
@@ -298,5 +298,6 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
         : `anomaly events: ${anomalyEvents.started} started, ${anomalyEvents.ended} ended, on ${anomalyEvents.machines.size} machines (${scored} machines past their cold start)\n`,
     );
   }
+  write(reporter.summary(summary));
   return summary;
 }
