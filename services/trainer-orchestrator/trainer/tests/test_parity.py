@@ -70,6 +70,16 @@ class ParityTest(unittest.TestCase):
         diff = parity_max_abs_diff(sut, path, self.inputs, INPUT_NAME)
         self.assertLessEqual(diff, TOLERANCE)
 
+    def test_training_is_reproducible_with_the_same_seed(self) -> None:
+        def train_once() -> list[torch.Tensor]:
+            seed_everything(11)
+            model = ConvAutoencoder(8, 64, 16, [1.0] * 8)
+            train_autoencoder(model, torch.from_numpy(self.inputs), epochs=2, show_progress=False)
+            return [p.detach().clone() for p in model.parameters()]
+
+        first, second = train_once(), train_once()
+        self.assertTrue(all(torch.equal(a, b) for a, b in zip(first, second)))
+
     def test_trainer_end_to_end_on_generated_skab_files(self) -> None:
         data = self.dir / "skab"
         (data / "valve").mkdir(parents=True)
