@@ -242,6 +242,23 @@ describe('anomaly-api', () => {
   });
 });
 
+describe('anomaly-api before start', () => {
+  it('answers 503 until the models are loaded', async () => {
+    const { logger } = createCapturedLogger();
+    const sut = createService({
+      settings: { ...settings, modelDir: FIXTURES, modelPollMs: 0 },
+      logger,
+      ports: { bus: createMemoryEventBus() },
+    });
+    const res = await request(sut.app)
+      .post('/predict')
+      .send({ machine_id: 'p1', machine_type: 'centrifugal-pump', readings: calm(0) })
+      .expect(503);
+    expect(res.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+    await request(sut.app).get('/readyz').expect(503);
+  });
+});
+
 describe('anomaly-api with roles', () => {
   it('refuses callers without a role when the service checks roles itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anomaly-api-'));

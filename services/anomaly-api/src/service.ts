@@ -1,5 +1,6 @@
 import { AnomalyModelMetadataSchema, type AnomalyModelMetadata } from '@industrialmind/anomaly-scoring';
 import { createDefaultMachineTypeRegistry, type MachineTypeRegistry } from '@industrialmind/contracts';
+import { AppError, ErrorCode } from '@industrialmind/errors';
 import type { EventBus, Subscription } from '@industrialmind/event-bus';
 import { createMetricsRegistry, type IdentifyFn } from '@industrialmind/http';
 import type { Logger } from '@industrialmind/logger';
@@ -65,10 +66,14 @@ export function createService(deps: {
   let subscription: Subscription | undefined;
   let ready = false;
   // Routes resolve the registry per request: it exists only after start() loaded the models.
+  const started = (): ScorerRegistry => {
+    if (!scorers) throw new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'anomaly models are not loaded yet');
+    return scorers;
+  };
   const lazyScorers: ScorerRegistry = {
-    get: (t) => scorers?.get(t),
+    get: (t) => started().get(t),
     all: () => scorers?.all() ?? [],
-    score: (inputs) => scorers!.score(inputs),
+    score: (inputs) => started().score(inputs),
   };
   const app = createApp({
     logger,
