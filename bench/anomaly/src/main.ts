@@ -161,8 +161,16 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       );
       return { latencies, errors, elapsedMs: performance.now() - start };
     };
+    const cpu = () =>
+      new Promise<NodeJS.CpuUsage>((ok) => {
+        child.once('message', (m: { cpu: NodeJS.CpuUsage }) => ok(m.cpu));
+        child.send({ cmd: 'cpu' });
+      });
     if (warmupSec > 0) await run(warmupSec);
+    const cpuBefore = await cpu();
     const { latencies, errors, elapsedMs } = await run(durationSec);
+    const cpuAfter = await cpu();
+    const serverCpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
     return {
       requests: latencies.length + errors,
       errors,
@@ -171,6 +179,8 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       p90_ms: percentile(latencies, 90),
       p99_ms: percentile(latencies, 99),
       max_ms: percentile(latencies, 100),
+      server_cpu_us_per_request: serverCpuUs / (latencies.length + errors),
+      server_system_cpu_share: (cpuAfter.system - cpuBefore.system) / serverCpuUs,
     };
   } finally {
     agent.destroy();
