@@ -13,6 +13,11 @@ export const AnomalyModelMetadataSchema = ModelMetadataBaseSchema.extend({
   source_columns: z.array(z.string().min(1)).optional(),
   outputs: z.object({ contributions: z.string().min(1), score: z.string().min(1) }),
   horizon: z.number().int().min(1),
+  /**
+   * Readings the model was trained on were this far apart; faster streams are averaged per period before
+   * windowing (readings need timestamps). Absent: every reading is a row (SKAB, whose files are ~1 Hz).
+   */
+  sample_period_ms: z.number().positive().optional(),
   normalisation: z.looseObject({ clip: z.number().positive() }),
   cold_start: z.object({ readings: z.number().int().min(2).max(1_000_000) }),
   threshold: z.looseObject({

@@ -133,6 +133,35 @@ describe(createAnomalyScorer.name, () => {
     expect(successor.stats().calibrated).toBe(1);
   });
 
+  it('averages a faster stream per sample period when the model has one, so windows span the same time', async () => {
+    const periodic = { ...metadata, sample_period_ms: 1000 };
+    const rows = [...calm(12), ...high(4), ...calm(3)];
+    const perSecond = await createAnomalyScorer({ metadata: periodic, onnx }).score(
+      rows.map((values, k) => ({ machineId: 'm1', values, timestampMs: k * 1000 })),
+    );
+    // The same rows at 10 readings/s, jittered around each row's value (their mean is the row).
+    const tenHz = rows.flatMap((values, k) =>
+      Array.from({ length: 10 }, (_, j) => ({
+        machineId: 'm1',
+        values: { flow: values.flow + (j % 2 ? 0.5 : -0.5), pressure: values.pressure },
+        timestampMs: k * 1000 + j * 100,
+      })),
+    );
+    const sut = createAnomalyScorer({ metadata: periodic, onnx });
+    const fast = await sut.score(tenHz);
+    // Second k closes when second k + 1 begins (a period is known complete only then, which delays a 1 Hz
+    // stream by one reading too): the 10 Hz stream matches the 1 Hz one reading for reading.
+    for (let k = 10; k < rows.length - 1; k++) {
+      expect(fast[(k + 1) * 10]!.score).toBeCloseTo(perSecond[k + 1]!.score!, 4);
+      expect(fast[(k + 1) * 10]!.isAnomaly).toBe(perSecond[k + 1]!.isAnomaly);
+      // Readings inside a period repeat the latest result, without event transitions.
+      expect(fast[(k + 1) * 10 + 5]!.score).toBe(fast[(k + 1) * 10]!.score);
+      expect(fast[(k + 1) * 10 + 5]!.event).toBeUndefined();
+    }
+    expect(fast[50]!.status).toBe('calibrating');
+    expect(perSecond.filter((r) => r.event).length).toBeGreaterThan(0);
+  });
+
   it('fails loudly when the model outputs do not match the metadata', async () => {
     const broken = { run: async () => ({}) };
     const sut = createAnomalyScorer({ metadata, onnx: broken });

@@ -103,16 +103,25 @@ class MachineState {
   run = 0;
   eventId: string | undefined;
   activeCount = 0;
+  /** Resampling (models with `sample_period_ms`): the open period and the sums of its readings. */
+  period: number | undefined;
+  periodSums: Float64Array;
+  periodCounts: Uint32Array;
+  lastResult: ScoringResult | undefined;
 
   constructor(channels: number, window: number) {
     this.last = new Float64Array(channels);
     this.known = new Uint8Array(channels);
     this.ring = new Float32Array(channels * window);
+    this.periodSums = new Float64Array(channels);
+    this.periodCounts = new Uint32Array(channels);
   }
 }
 
 type Job =
   | { kind: 'calibrating'; state: MachineState; input: ScoringInput; seen: number }
+  /** A reading inside a sample period that is still open: it repeats the machine's latest result. */
+  | { kind: 'pending'; state: MachineState; input: ScoringInput }
   | {
       kind: 'calibrate';
       seq: number;
@@ -144,6 +153,9 @@ export function createAnomalyScorer(
   const clip = meta.normalisation.clip;
   const maxBatch = options.maxBatch ?? 512;
   const continuingEvery = options.continuingEvery ?? 10;
+  // Models trained on a fixed sample rate (the simulator's: 1 reading/s) see one row per period: faster streams
+  // are averaged per period first, so a window spans the time it spanned in training.
+  const periodMs = meta.sample_period_ms;
   const machines = new Map<string, MachineState>();
   let scratch = new Float32Array(0);
 
@@ -181,6 +193,27 @@ export function createAnomalyScorer(
       row[c] = state.last[c]!;
     }
     return row;
+  }
+
+  function addToPeriod(state: MachineState, values: Readonly<Record<string, number>>): void {
+    for (let c = 0; c < C; c++) {
+      const v = values[channels[c]!];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        state.periodSums[c]! += v;
+        state.periodCounts[c]!++;
+      }
+    }
+  }
+
+  /** The open period's per-channel means (channels without a reading are left out), and a fresh period. */
+  function closePeriod(state: MachineState): Record<string, number> {
+    const means: Record<string, number> = {};
+    for (let c = 0; c < C; c++) {
+      if (state.periodCounts[c]! > 0) means[channels[c]!] = state.periodSums[c]! / state.periodCounts[c]!;
+      state.periodSums[c] = 0;
+      state.periodCounts[c] = 0;
+    }
+    return means;
   }
 
   function pushNormalised(state: MachineState, row: Float64Array): void {
@@ -275,7 +308,22 @@ export function createAnomalyScorer(
     let windowCount = 0;
     for (const input of inputs) {
       const state = stateOf(input.machineId);
-      const row = forwardFill(state, input.values);
+      let values = input.values;
+      if (periodMs !== undefined && input.timestampMs !== undefined) {
+        const period = Math.floor(input.timestampMs / periodMs);
+        if (state.period === undefined || period <= state.period) {
+          // Same (or, out of order, an earlier) period: add to the open period, repeat the latest result.
+          state.period ??= period;
+          addToPeriod(state, input.values);
+          jobs.push({ kind: 'pending', state, input });
+          continue;
+        }
+        // A new period starts: the open one closes into one row (per-channel means), scored at this reading.
+        values = closePeriod(state);
+        state.period = period;
+        addToPeriod(state, input.values);
+      }
+      const row = forwardFill(state, values);
       state.seen++;
       if (state.isFitted) {
         state.history[state.historyHead] = row;
@@ -332,8 +380,28 @@ export function createAnomalyScorer(
 
     // Results are built with one fixed shape (no spreads): this loop runs once per reading, and object spread
     // with optional keys made it the scorer's hottest spot.
-    return jobs.map((job): ScoringResult => {
+    const resultOf = (job: Job): ScoringResult => {
       const { state, input } = job;
+      if (job.kind === 'pending') {
+        const last = state.lastResult;
+        if (!last || last.status === 'calibrating')
+          return {
+            machineId: input.machineId,
+            readingId: input.readingId,
+            timestampMs: input.timestampMs,
+            status: 'calibrating',
+            calibration: { seen: state.history.length, needed },
+            score: null,
+            smoothedScore: null,
+            threshold: null,
+            isAnomaly: false,
+            confidence: 0,
+            contributions: {},
+            event: undefined,
+            modelVersion: meta.model_version,
+          };
+        return { ...last, readingId: input.readingId, timestampMs: input.timestampMs, event: undefined };
+      }
       if (job.kind === 'calibrating')
         return {
           machineId: input.machineId,
@@ -380,6 +448,11 @@ export function createAnomalyScorer(
         event: eventFor(state, input, job.seq),
         modelVersion: meta.model_version,
       };
+    };
+    return jobs.map((job): ScoringResult => {
+      const result = resultOf(job);
+      if (job.kind !== 'pending') job.state.lastResult = result;
+      return result;
     });
   }
 

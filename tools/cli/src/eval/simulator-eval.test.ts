@@ -84,7 +84,8 @@ describe('eval anomaly --simulator', () => {
     expect(s.detectedEpisodes).toBe(1);
     expect(s.medianDelaySec).toBeLessThan(60);
     expect(s.falseAlarms).toBe(0);
-    expect(s.tp + s.fp + s.fn + s.tn).toBe(2 * (1200 - 399));
+    // 1 reading/s into a model with 1 s periods: reading k is scored when k + 1 arrives (cold start 400).
+    expect(s.tp + s.fp + s.fn + s.tn).toBe(2 * (1200 - 400));
     expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('file,row,datetime,score,anomaly');
     const text = createFakeContext({ repoRoot: REPO });
     expect(

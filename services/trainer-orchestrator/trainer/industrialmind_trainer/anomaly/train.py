@@ -233,6 +233,9 @@ def run(args: argparse.Namespace) -> int:
         "input": {"name": INPUT_NAME, "shape": ["batch", WINDOW, len(channels)], "window": WINDOW},
         "outputs": {"contributions": OUTPUT_NAMES[0], "score": OUTPUT_NAMES[1]},
         "horizon": horizon,
+        # Simulator recordings are 1 reading/s; serving averages faster streams per second (SKAB files are ~1 Hz
+        # but irregular, so their readings are taken as they come).
+        **({"sample_period_ms": 1000} if args.dataset == "simulator" else {}),
         "channel_weights": dict(zip(channels, weights.tolist())),
         "normalisation": {
             "kind": "robust-per-machine",
