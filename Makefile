@@ -10,7 +10,7 @@ export NEXT_TELEMETRY_DISABLED := 1
 SERVERS := kafka influxdb postgres neo4j
 PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split('@')[1]" 2>/dev/null)
 
-.PHONY: help bootstrap build demo test lint typecheck unit up down bench clean
+.PHONY: help bootstrap build demo test lint typecheck unit up down bench clean trainer
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ bench: build up ## run the benchmarks against local servers (see docs/benchmarks
 	@bin/industrialmind bench alerts
 	@bin/industrialmind bench graph root-cause
 	@bin/industrialmind bench graph latency
+	@bin/industrialmind bench anomaly $(ARGS)
+
+trainer: ## create or reuse the trainer's Python venv (~/.cache/industrialmind/venv-trainer; PyTorch, several GB)
+	@scripts/trainer-venv.sh >/dev/null
 
 clean: ## remove build outputs
 	@pnpm turbo run clean >/dev/null; rm -rf .turbo

@@ -23,6 +23,7 @@ stamp="node_modules/.bootstrap-stamp"
 sum="$(cat pnpm-lock.yaml package.json | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   log "installing workspace dependencies"
-  pnpm install --frozen-lockfile --reporter=silent
+  # onnxruntime-node: never download GPU binaries at install time (the CPU build ships in the package).
+  ONNXRUNTIME_NODE_INSTALL=skip pnpm install --frozen-lockfile --reporter=silent
   echo "$sum" > "$stamp"
 fi

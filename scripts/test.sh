@@ -58,5 +58,10 @@ else
   echo "WARNING: reference data sets not found (set SHARED_DATASETS_DIR); the dataset checks did not run" >&2
 fi
 
+step "trainer (Python): PyTorch/ONNX parity, loaders, alarm policy"
+# The venv lives outside the clone and is reused (PyTorch from PyPI is several GB): stamped by requirements hash.
+trainer_python="$(scripts/trainer-venv.sh)"
+(cd services/trainer-orchestrator/trainer && "$trainer_python" -m unittest discover -s tests -t . -v)
+
 step "line coverage per package (floor 80 %)"
 node scripts/coverage-report.js

@@ -31,6 +31,11 @@ describe('bin/industrialmind', () => {
     expect(progress.at(-1)!.written as number).toBeGreaterThan(0);
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', balanced: true, exit_code: 0, machines_seen: 20 });
+    // anomaly-api runs beside ingestion with the committed default models.
+    expect(lines.find((line) => line.type === 'anomaly-api')).toMatchObject({
+      url: expect.stringMatching(/^http:/),
+    });
+    expect(lines.find((line) => line.type === 'anomaly-summary')).toBeDefined();
     expect(summary.written as number).toBeGreaterThan(0);
     expect(summary.dead_lettered as number).toBeGreaterThan(0);
     expect(summary.produced).toBe((summary.written as number) + (summary.dead_lettered as number));

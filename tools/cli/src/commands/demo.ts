@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { describeError } from '@industrialmind/errors';
 import { UsageError, intOption, parseCommandArgs, positiveNumberOption, type OptionSpec } from '../args';
@@ -116,7 +117,12 @@ async function run(argv: readonly string[], ctx: CommandContext): Promise<number
   const logger = createCommandLogger(ctx, NAME, 'lite', config.logLevel);
   return withStopSignal(ctx, NAME, async (stopSignal) => {
     try {
-      const summary = await runDemo(options, { logger, write: (text) => ctx.stdout(text), stopSignal });
+      const summary = await runDemo(options, {
+        logger,
+        write: (text) => ctx.stdout(text),
+        stopSignal,
+        anomalyModelDir: join(ctx.repoRoot, 'models', 'anomaly'),
+      });
       return summary.exitCode;
     } catch (err) {
       const code = (err as { code?: unknown }).code;

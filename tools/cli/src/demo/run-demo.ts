@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { TOPICS } from '@industrialmind/contracts';
+import { existsSync } from 'node:fs';
+import { createService as createAnomalyService } from '@industrialmind/anomaly-api';
+import { TOPICS, parseAnomalyDetected } from '@industrialmind/contracts';
 import { createMemoryEventBus, dlqTopicOf, type EventBus } from '@industrialmind/event-bus';
 import { listen } from '@industrialmind/http';
 import { createService as createIngestionService } from '@industrialmind/ingestion';
@@ -50,7 +52,15 @@ export interface DemoDeps {
   runId?: string;
   /** Default 1000. */
   reportIntervalMs?: number;
+  /**
+   * Folder of anomaly models (the committed defaults: `models/anomaly`). When it exists, anomaly-api scores the
+   * fleet from the same bus and serves its REST API on a free port of 127.0.0.1.
+   */
+  anomalyModelDir?: string;
 }
+
+/** The consumer group of anomaly-api, as the service uses it in production. */
+export const ANOMALY_GROUP = 'anomaly-api';
 
 /**
  * The lite profile of the data path in one process: the simulated fleet publishes readings (plus a few broken
@@ -118,7 +128,29 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     ports: { bus, store },
   });
 
+  const anomaly =
+    deps.anomalyModelDir !== undefined && existsSync(deps.anomalyModelDir)
+      ? createAnomalyService({
+          settings: {
+            modelDir: deps.anomalyModelDir,
+            modelPollMs: 5_000,
+            inputTopic: topic,
+            outputTopic: TOPICS.ANOMALY_DETECTED,
+            groupId: ANOMALY_GROUP,
+            topicPartitions: 6,
+            maxBatch: 512,
+            consumerBatch: 2_000,
+            continuingEvery: 10,
+            partitionsConcurrently: 1,
+          },
+          logger: logger.child({ component: 'anomaly-api' }),
+          ports: { bus },
+        })
+      : undefined;
+  const anomalyEvents = { started: 0, ended: 0, machines: new Set<string>() };
+
   let ingestionUrl: string;
+  let anomalyUrl: string | undefined;
   try {
     lifecycle.register('event-bus', () => bus.close());
     lifecycle.register('store', () => store.close());
@@ -132,6 +164,27 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     );
     lifecycle.register('dlq-counter', () => dlqSubscription.stop());
     lifecycle.register('ingestion', () => ingestion.stop());
+    if (anomaly) {
+      const anomalyHttp = await listen(anomaly.app, { host: '127.0.0.1', port: 0 });
+      lifecycle.register('anomaly-http', () => anomalyHttp.close());
+      anomalyUrl = `http://127.0.0.1:${anomalyHttp.port}`;
+      await anomaly.start();
+      lifecycle.register('anomaly-api', () => anomaly.stop());
+      const eventsSubscription = await bus.subscribe(
+        { topics: [TOPICS.ANOMALY_DETECTED], groupId: 'demo-anomaly-counter' },
+        async (batch) => {
+          for (const message of batch) {
+            const parsed = parseAnomalyDetected(message.value);
+            if (!parsed.ok) continue;
+            if (parsed.value.state === 'started') {
+              anomalyEvents.started++;
+              anomalyEvents.machines.add(parsed.value.machine_id);
+            } else if (parsed.value.state === 'ended') anomalyEvents.ended++;
+          }
+        },
+      );
+      lifecycle.register('anomaly-counter', () => eventsSubscription.stop());
+    }
     lifecycle.register('drain', async () => {
       const isCaughtUp = () => store.pointsWritten + deadLetters.stats().deadLetters >= produced();
       if (!(await waitUntil(isCaughtUp, drainTimeoutMs))) {
@@ -166,6 +219,18 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       exampleMachineId: fleet.machines[0]!.machineId,
     }),
   );
+
+  if (anomalyUrl && anomaly) {
+    const types = anomaly
+      .scorers()
+      .all()
+      .map((m) => m.machineType)
+      .join(', ');
+    const line = options.json
+      ? `${JSON.stringify({ type: 'anomaly-api', url: anomalyUrl, machine_types: types.split(', ') })}\n`
+      : `anomaly-api: scoring ${types} on ${anomalyUrl} (try: curl '${anomalyUrl}/model')\n`;
+    write(line);
+  }
 
   runner.start();
   injector.start();
@@ -221,6 +286,18 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     isCleanShutdown: shutdownCode === 0,
     exitCode: Math.max(shutdownCode, isBalanced ? 0 : 1),
   };
+  // The anomaly line comes before the summary, which stays the last line (scripts read it).
+  if (anomaly) {
+    const scored = anomaly
+      .scorers()
+      .all()
+      .reduce((n, m) => n + m.scorer.stats().calibrated, 0);
+    write(
+      options.json
+        ? `${JSON.stringify({ type: 'anomaly-summary', machines_calibrated: scored, events_started: anomalyEvents.started, events_ended: anomalyEvents.ended, machines_with_events: anomalyEvents.machines.size })}\n`
+        : `anomaly events: ${anomalyEvents.started} started, ${anomalyEvents.ended} ended, on ${anomalyEvents.machines.size} machines (${scored} machines past their cold start)\n`,
+    );
+  }
   write(reporter.summary(summary));
   return summary;
 }

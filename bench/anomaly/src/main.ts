@@ -1,0 +1,284 @@
+/**
+ * bench/anomaly, two measurements in one run (see docs/benchmarks.md):
+ *  1. POST /predict latency at a fixed open-loop request rate on loopback (server in a child process).
+ *  2. Stream scoring readings/s on one core (libs/anomaly-scoring: window state, normalisation, batching,
+ *     policy) against raw onnxruntime-node session.run on the same batch sizes: the ratio is our overhead.
+ */
+import { fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  AnomalyModelMetadataSchema,
+  createAnomalyScorer,
+  type ScoringInput,
+} from '@industrialmind/anomaly-scoring';
+import { loadOnnxModel, readModelMetadata } from '@industrialmind/model-runtime';
+import * as ort from 'onnxruntime-node';
+import { createRandom, percentile, schedule } from './stats';
+
+const REPO = resolve(__dirname, '..', '..', '..');
+
+const { values: opts } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    machines: { type: 'string', default: '100' },
+    'model-dir': { type: 'string', default: join(REPO, 'models', 'anomaly') },
+    'machine-type': { type: 'string', default: 'skab' },
+    readings: { type: 'string', default: '200000' },
+    batch: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+    skip: { type: 'string', default: '' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (opts.help) {
+  process.stdout.write(
+    'bench/anomaly [--rate 1000] [--duration 10] [--warmup 3] [--machines 100] [--model-dir models/anomaly]\n' +
+      '              [--machine-type skab] [--readings 200000] [--batch 2000] [--rounds 3] [--skip rest|stream]\n',
+  );
+  process.exit(0);
+}
+
+const num = (name: keyof typeof opts): number => {
+  const v = Number(opts[name]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+};
+const rate = num('rate');
+const durationSec = num('duration');
+const warmupSec = Number(opts.warmup);
+const machineCount = num('machines');
+const modelDir = resolve(String(opts['model-dir']));
+const machineType = String(opts['machine-type']);
+const totalReadings = num('readings');
+const batchSize = num('batch');
+const rounds = num('rounds');
+
+async function modelOf(): Promise<{ path: string; channels: string[]; coldStart: number; window: number }> {
+  const { readdirSync } = await import('node:fs');
+  for (const name of readdirSync(modelDir).filter((n) => n.endsWith('.json'))) {
+    const meta = await readModelMetadata(join(modelDir, name), AnomalyModelMetadataSchema).catch(
+      () => undefined,
+    );
+    if (meta?.machine_type === machineType)
+      return {
+        path: join(modelDir, name),
+        channels: meta.channels,
+        coldStart: meta.cold_start.readings,
+        window: meta.input.window,
+      };
+  }
+  throw new Error(`no ${machineType} model in ${modelDir}`);
+}
+
+/** A reading near each channel's usual level with small noise (values only need to be plausible). */
+function makeReading(channels: string[], random: () => number): Record<string, number> {
+  const out: Record<string, number> = {};
+  channels.forEach((c, i) => (out[c] = 10 * (i + 1) + (random() - 0.5)));
+  return out;
+}
+
+function post(agent: Agent, port: number, path: string, body: string): Promise<number> {
+  return new Promise((resolveStatus, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolveStatus(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number>> {
+  const child = fork(join(__dirname, 'server.js'), [modelDir], {
+    execArgv: ['--max-semi-space-size=64'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    child.once('message', (m: { port?: number; error?: string }) =>
+      m.port ? ok(m.port) : fail(new Error(m.error)),
+    );
+    child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const random = createRandom(1);
+  try {
+    // Cold start every machine first (400 readings each through /predict/batch), so every request is scored.
+    for (let m = 0; m < machineCount; m++) {
+      const readings = Array.from({ length: coldStart }, () => ({
+        machine_id: `m-${m}`,
+        machine_type: machineType,
+        readings: makeReading(channels, random),
+      }));
+      const status = await post(agent, port, '/predict/batch', JSON.stringify({ readings }));
+      if (status !== 200) throw new Error(`calibration answered ${status}`);
+    }
+    const run = async (
+      seconds: number,
+    ): Promise<{ latencies: number[]; errors: number; elapsedMs: number }> => {
+      const times = schedule(rate, seconds);
+      const bodies = times.map((_, i) =>
+        JSON.stringify({
+          machine_id: `m-${i % machineCount}`,
+          machine_type: machineType,
+          readings: makeReading(channels, random),
+        }),
+      );
+      const latencies: number[] = [];
+      let errors = 0;
+      const start = performance.now();
+      await Promise.all(
+        times.map(
+          (at, i) =>
+            new Promise<void>((done) => {
+              const send = () =>
+                post(agent, port, '/predict', bodies[i]!)
+                  .then((status) => {
+                    if (status === 200) latencies.push(performance.now() - (start + at));
+                    else errors++;
+                  })
+                  .catch(() => errors++)
+                  .finally(done);
+              const wait = start + at - performance.now();
+              if (wait > 0) setTimeout(send, wait);
+              else send();
+            }),
+        ),
+      );
+      return { latencies, errors, elapsedMs: performance.now() - start };
+    };
+    const cpu = () =>
+      new Promise<NodeJS.CpuUsage>((ok) => {
+        child.once('message', (m: { cpu: NodeJS.CpuUsage }) => ok(m.cpu));
+        child.send({ cmd: 'cpu' });
+      });
+    if (warmupSec > 0) await run(warmupSec);
+    const cpuBefore = await cpu();
+    const { latencies, errors, elapsedMs } = await run(durationSec);
+    const cpuAfter = await cpu();
+    const serverCpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
+    return {
+      requests: latencies.length + errors,
+      errors,
+      achieved_rps: (latencies.length + errors) / (elapsedMs / 1000),
+      p50_ms: percentile(latencies, 50),
+      p90_ms: percentile(latencies, 90),
+      p99_ms: percentile(latencies, 99),
+      max_ms: percentile(latencies, 100),
+      server_cpu_us_per_request: serverCpuUs / (latencies.length + errors),
+      server_system_cpu_share: (cpuAfter.system - cpuBefore.system) / serverCpuUs,
+    };
+  } finally {
+    agent.destroy();
+    child.kill('SIGTERM');
+  }
+}
+
+async function benchStream(
+  path: string,
+  channels: string[],
+  coldStart: number,
+  window: number,
+): Promise<Record<string, number>> {
+  const metadata = await readModelMetadata(path, AnomalyModelMetadataSchema);
+  const onnx = await loadOnnxModel(join(modelDir, metadata.onnx_file), { threads: 1 });
+  const random = createRandom(2);
+  const C = channels.length;
+  // The same inputs every round: calibration readings, then the stream, in consumer-sized batches.
+  const calibration: ScoringInput[] = [];
+  for (let i = 0; i < coldStart; i++)
+    for (let m = 0; m < machineCount; m++)
+      calibration.push({ machineId: `m-${m}`, values: makeReading(channels, random) });
+  const batches: ScoringInput[][] = [];
+  for (let done = 0; done < totalReadings; done += batchSize)
+    batches.push(
+      Array.from({ length: Math.min(batchSize, totalReadings - done) }, (_, i) => ({
+        machineId: `m-${(done + i) % machineCount}`,
+        values: makeReading(channels, random),
+      })),
+    );
+  // Raw baseline: one InferenceSession (1 thread), the same run sizes the scorer uses (512-window chunks).
+  const session = await ort.InferenceSession.create(join(modelDir, metadata.onnx_file), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const maxBatch = 512;
+  const rawRuns: Float32Array[] = [];
+  for (const b of batches)
+    for (let s = 0; s < b.length; s += maxBatch) {
+      const n = Math.min(maxBatch, b.length - s);
+      rawRuns.push(Float32Array.from({ length: n * window * C }, () => random() * 2 - 1));
+    }
+  const ours: number[] = [];
+  const raw: number[] = [];
+  for (let r = 0; r < rounds + 1; r++) {
+    const scorer = createAnomalyScorer({ metadata, onnx }, { maxBatch });
+    await scorer.score(calibration);
+    let t = performance.now();
+    for (const b of batches) await scorer.score(b);
+    const oursRate = totalReadings / ((performance.now() - t) / 1000);
+    t = performance.now();
+    for (const data of rawRuns)
+      await session.run({
+        [metadata.input.name]: new ort.Tensor('float32', data, [data.length / (window * C), window, C]),
+      });
+    const rawRate = totalReadings / ((performance.now() - t) / 1000);
+    if (r > 0) {
+      // Round 0 is the warm-up (JIT, allocator); not counted.
+      ours.push(oursRate);
+      raw.push(rawRate);
+    }
+  }
+  await onnx.close();
+  await session.release();
+  const median = (xs: number[]) => percentile(xs, 50);
+  return {
+    ours_readings_per_s: median(ours),
+    raw_session_run_readings_per_s: median(raw),
+    ratio_ours_to_raw: median(ours.map((o, i) => o / raw[i]!)),
+  };
+}
+
+async function main(): Promise<void> {
+  const model = await modelOf();
+  const skip = String(opts.skip);
+  const header = {
+    model: model.path.replace(`${REPO}/`, ''),
+    machine_type: machineType,
+    node: process.version,
+    ort: ort.env.versions.common,
+  };
+  process.stdout.write(`${JSON.stringify({ type: 'start', ...header })}\n`);
+  if (skip !== 'rest') {
+    const rest = await benchRest(model.channels, model.coldStart);
+    process.stdout.write(
+      `${JSON.stringify({ type: 'rest', rate, duration_s: durationSec, machines: machineCount, ...rest })}\n`,
+    );
+  }
+  if (skip !== 'stream') {
+    const stream = await benchStream(model.path, model.channels, model.coldStart, model.window);
+    process.stdout.write(
+      `${JSON.stringify({ type: 'stream', readings: totalReadings, batch: batchSize, machines: machineCount, rounds, ...stream })}\n`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench/anomaly: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

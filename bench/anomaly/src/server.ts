@@ -1,0 +1,46 @@
+/**
+ * The anomaly-api under test, in its own process so the load generator does not share its event loop:
+ * REST only (no consumer), the in-memory bus, models from argv[2]. Tells the parent its port over IPC.
+ */
+import { createService } from '@industrialmind/anomaly-api';
+import { createMemoryEventBus } from '@industrialmind/event-bus';
+import { listen } from '@industrialmind/http';
+import { createLogger } from '@industrialmind/logger';
+
+async function main(): Promise<void> {
+  const modelDir = process.argv[2]!;
+  const logger = createLogger({ service: 'anomaly-api', version: 'bench', profile: 'lite', level: 'error' });
+  const service = createService({
+    settings: {
+      modelDir,
+      modelPollMs: 0,
+      inputTopic: 'sensor-readings',
+      outputTopic: 'anomaly-detected',
+      groupId: 'anomaly-api',
+      topicPartitions: 1,
+      maxBatch: 512,
+      consumerBatch: 2000,
+      continuingEvery: 10,
+      partitionsConcurrently: 1,
+    },
+    logger,
+    ports: { bus: createMemoryEventBus() },
+    consume: false,
+  });
+  await service.start();
+  const server = await listen(service.app, { host: '127.0.0.1', port: 0 });
+  process.send?.({ port: server.port });
+  // The parent asks for CPU time around the timed run: CPU per request does not count time spent waiting
+  // for a core, so it says more than latency on a shared machine.
+  process.on('message', (m: { cmd?: string }) => {
+    if (m.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
+  process.on('SIGTERM', () => {
+    void server.close().then(() => service.stop().then(() => process.exit(0)));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ error: String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+"""IndustrialMind model training (Python + PyTorch): the repository's only Python package."""

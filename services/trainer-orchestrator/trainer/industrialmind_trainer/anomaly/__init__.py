@@ -1,0 +1,1 @@
+"""Anomaly detection: windowed multivariate scorers exported to ONNX for libs/anomaly-scoring."""
