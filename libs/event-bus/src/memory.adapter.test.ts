@@ -49,6 +49,23 @@ describe(MemoryEventBus.name, () => {
     expect(seen[0]).toBe('15');
   });
 
+  it('keeps offsets continuous when retention drops messages across several publishes', async () => {
+    const sut = createMemoryEventBus({ retentionMessages: 10, defaultPartitions: 1 });
+    for (let round = 0; round < 3; round++)
+      await sut.publish(
+        't',
+        Array.from({ length: 8 }, (_, i) => ({ key: null, value: String(round * 8 + i) })),
+      );
+    const seen: Array<[string, string]> = [];
+    const sub = await sut.subscribe({ topics: ['t'], groupId: 'g' }, async (batch) => {
+      seen.push(...batch.map((m): [string, string] => [m.offset, m.value.toString()]));
+    });
+    await waitFor(() => seen.length === 10);
+    await sub.stop();
+    await sut.close();
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => [String(14 + i), String(14 + i)]));
+  });
+
   it('starts a new group at the end when fromBeginning is false', async () => {
     const sut = createMemoryEventBus({ defaultPartitions: 1 });
     await sut.publish('t', [{ key: 'a', value: 'old' }]);

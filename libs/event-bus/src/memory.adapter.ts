@@ -109,6 +109,7 @@ export class MemoryEventBus implements EventBus {
     this.assertOpen();
     const topic = this.topic(topicName);
     const now = Date.now();
+    const touched = new Set<(typeof topic.partitions)[number]>();
     for (const m of messages) {
       const partition = topic.partitionFor(m.key);
       const p = topic.partitions[partition]!;
@@ -121,6 +122,11 @@ export class MemoryEventBus implements EventBus {
         headers: injectTraceContext({ ...m.headers }),
         timestampMs: m.timestampMs ?? now,
       });
+      touched.add(p);
+    }
+    // Retention is applied once per publish and partition: dropping from the front of the array per message
+    // would move the whole partition for every message once it is full.
+    for (const p of touched) {
       if (p.messages.length > this.retention) {
         const drop = p.messages.length - this.retention;
         p.messages.splice(0, drop);
