@@ -1,4 +1,10 @@
-export { createService, type AlertsService, type AlertsSettings } from './service';
+export {
+  CHANGE_HEADER,
+  INSTANCE_HEADER,
+  createService,
+  type AlertsService,
+  type AlertsSettings,
+} from './service';
 export { readConfig, type Config } from './config';
 export { createSenders } from './notifier/channels';
 export {

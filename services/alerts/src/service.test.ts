@@ -220,6 +220,43 @@ describe('alerts service (lite: PGlite and the in-memory bus)', () => {
     await request(app).delete(`/silences/${window.body.id}`).expect(204);
   });
 
+  it('relays changes made by another instance to this instance’s stream', async () => {
+    const peer = createService({
+      settings: testSettings({ groupId: 'peer', consume: false, dispatch: false }),
+      logger: createCapturedLogger().logger,
+      ports: { bus, store },
+      senders: {},
+    });
+    await peer.start();
+    const seen: Array<{ change: string; alert: unknown }> = [];
+    const off = peer.hub.onChange((e) => seen.push(e));
+    try {
+      const [alert] = await store.listAlerts({ machineId: 'pump-1', status: ['open'] });
+      await request(sut.app).post(`/alerts/${alert!.id}/acknowledge`).send({ actor: 'carl' }).expect(200);
+      const relayed = await waitFor(() => seen.find((e) => e.change === 'acknowledged'));
+      expect(relayed.alert).toMatchObject({
+        alert_id: alert!.id,
+        status: 'acknowledged',
+        acknowledged_by: 'carl',
+      });
+      // The instance that made the change streams it once, not again from the topic.
+      const own: string[] = [];
+      const offOwn = sut.hub.onChange((e) => own.push(e.change));
+      await request(peer.app)
+        .post(`/alerts/${alert!.id}/assign`)
+        .send({ actor: 'carl', assignee: 'dora' })
+        .expect(200);
+      await waitFor(() => own.includes('assigned'));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(own.filter((c) => c === 'assigned')).toHaveLength(1);
+      expect(seen.filter((e) => e.change === 'assigned')).toHaveLength(1);
+      offOwn();
+    } finally {
+      off();
+      await peer.stop();
+    }
+  });
+
   it('streams alert changes to server-sent-event clients', async () => {
     const server = sut.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -1,4 +1,5 @@
-import { encodeAlert } from '@industrialmind/contracts';
+import { randomUUID } from 'node:crypto';
+import { encodeAlert, parseAlert } from '@industrialmind/contracts';
 import type { EventBus, Subscription } from '@industrialmind/event-bus';
 import { createHttpApp, createMetricsRegistry, type IdentifyFn } from '@industrialmind/http';
 import type { Logger } from '@industrialmind/logger';
@@ -14,6 +15,10 @@ import { createAlertsMetrics } from './metrics';
 import { NotificationDispatcher, type DispatcherOptions } from './notifier/dispatcher';
 import type { Sender } from './notifier/senders';
 import { ReminderScheduler } from './reminders';
+
+/** Headers of every `alerts` message: what changed, and which instance changed it. */
+export const CHANGE_HEADER = 'x-alert-change';
+export const INSTANCE_HEADER = 'x-alerts-instance';
 
 export interface AlertsSettings {
   groupId: string;
@@ -62,11 +67,15 @@ export function createService(deps: {
   const channels = Object.keys(deps.senders);
   let ready = false;
   let subscription: Subscription | null = null;
+  let relay: Subscription | null = null;
+  // Marks this instance's messages on `alerts`, so its SSE relay skips what its hub already streamed.
+  const instanceId = randomUUID();
+  const headers = (change: string) => ({ [CHANGE_HEADER]: change, [INSTANCE_HEADER]: instanceId });
 
   const announce = async (alert: Alert, change: string) => {
     hub.publish(alert, change);
     await ports.bus.publish(topics.alerts, [
-      { key: alert.machineId, value: encodeAlert(toAlertMessage(alert)) },
+      { key: alert.machineId, value: encodeAlert(toAlertMessage(alert)), headers: headers(change) },
     ]);
   };
   const dispatcher = new NotificationDispatcher(
@@ -127,6 +136,7 @@ export function createService(deps: {
             metrics,
             channels,
             defaults: { rulHorizon: settings.rulHorizon },
+            headersFor: headers,
             onChanges: (changes) => {
               for (const c of changes)
                 if (c.opened || c.escalated) hub.publish(c.alert, c.opened ? 'opened' : 'escalated');
@@ -141,6 +151,18 @@ export function createService(deps: {
             partitionsConcurrently: settings.partitionsConcurrently,
           },
         );
+      // Changes other instances make reach this instance's SSE clients through the topic; a group per instance,
+      // from the newest message on, so every instance sees every change once.
+      relay = await ports.bus.subscribe(
+        { topics: [topics.alerts], groupId: `alerts-sse-${instanceId}`, fromBeginning: false },
+        async (batch) => {
+          for (const message of batch) {
+            if (message.headers[INSTANCE_HEADER] === instanceId) continue;
+            const parsed = parseAlert(message.value);
+            if (parsed.ok) hub.publishMessage(parsed.value, message.headers[CHANGE_HEADER] ?? 'changed');
+          }
+        },
+      );
       if (settings.dispatch !== false) dispatcher.start();
       if (settings.reminderIntervalMs > 0) reminders.start();
       ready = true;
@@ -149,6 +171,8 @@ export function createService(deps: {
       ready = false;
       await subscription?.stop();
       subscription = null;
+      await relay?.stop();
+      relay = null;
       await reminders.stop();
       await dispatcher.stop();
       await Promise.all(Object.values(deps.senders).map((s) => s.close?.()));

@@ -21,6 +21,8 @@ export interface SignalsConsumerDeps {
   metrics: AlertsMetrics;
   channels: readonly string[];
   defaults: RuleDefaults;
+  /** Headers for an `alerts` message announcing `change` (opened, escalated). */
+  headersFor?: (change: string) => Record<string, string>;
   /** Called after a batch's changes are stored and published (the SSE hub). */
   onChanges?: (changes: AlertChange[]) => void;
 }
@@ -107,7 +109,11 @@ export async function startSignalsConsumer(
       if (announce.length > 0)
         await bus.publish(
           options.alertsTopic,
-          announce.map((c) => ({ key: c.alert.machineId, value: encodeAlert(toAlertMessage(c.alert)) })),
+          announce.map((c) => ({
+            key: c.alert.machineId,
+            value: encodeAlert(toAlertMessage(c.alert)),
+            ...(deps.headersFor ? { headers: deps.headersFor(c.opened ? 'opened' : 'escalated') } : {}),
+          })),
         );
       for (const c of changes) {
         if (c.opened) metrics.opened.inc({ severity: c.alert.severity });

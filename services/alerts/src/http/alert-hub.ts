@@ -3,7 +3,17 @@ import type { Alert } from '@industrialmind/relational-store';
 import type { Response } from 'express';
 import { toAlertResource } from '../domain/messages';
 
-/** Fans alert changes of this instance out to server-sent-event clients (the portal's live list). */
+export interface AlertChangeEvent {
+  id: number;
+  change: string;
+  /** The REST resource for changes made here; the `alerts` message for changes other instances made. */
+  alert: unknown;
+}
+
+/**
+ * Fans alert changes out to server-sent-event clients (the portal's live list): changes made by this instance
+ * directly, and changes made by other instances as they arrive on the `alerts` topic.
+ */
 export class AlertHub {
   private readonly emitter = new EventEmitter();
   private sequence = 0;
@@ -13,8 +23,18 @@ export class AlertHub {
   }
 
   publish(alert: Alert, change: string): void {
+    this.publishMessage(toAlertResource(alert), change);
+  }
+
+  publishMessage(alert: unknown, change: string): void {
     this.sequence++;
-    this.emitter.emit('change', { id: this.sequence, change, alert: toAlertResource(alert) });
+    this.emitter.emit('change', { id: this.sequence, change, alert } satisfies AlertChangeEvent);
+  }
+
+  /** Calls `listener` for every change until the returned function is called. */
+  onChange(listener: (event: AlertChangeEvent) => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
   }
 
   get clients(): number {
@@ -30,16 +50,15 @@ export class AlertHub {
       'x-accel-buffering': 'no',
     });
     res.write(': connected\n\n');
-    const listener = (e: { id: number; change: string; alert: unknown }) => {
+    const off = this.onChange((e) => {
       res.write(
         `id: ${e.id}\nevent: alert\ndata: ${JSON.stringify({ change: e.change, alert: e.alert })}\n\n`,
       );
-    };
+    });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
-    this.emitter.on('change', listener);
     res.on('close', () => {
       clearInterval(heartbeat);
-      this.emitter.off('change', listener);
+      off();
     });
   }
 }

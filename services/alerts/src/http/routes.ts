@@ -2,6 +2,7 @@ import { validate } from '@industrialmind/http';
 import type { Alert, RelationalStore, Rule, Silence } from '@industrialmind/relational-store';
 import { Router } from 'express';
 import { toAlertResource } from '../domain/messages';
+import { actorOf } from './actor';
 import type { AlertHub } from './alert-hub';
 import {
   ActorBody,
@@ -85,20 +86,21 @@ export function alertsRouter(deps: RouteDeps): Router {
     '/:alertId/acknowledge',
     validate({ params: AlertParams, body: ActorBody }),
     async (req, res) => {
-      const alert = await store.acknowledge(req.params.alertId, req.body.actor);
+      const alert = await store.acknowledge(req.params.alertId, actorOf(req, req.body.actor));
       await deps.announce(alert, 'acknowledged');
       res.json(toAlertResource(alert));
     },
   );
 
   router.post('/:alertId/assign', validate({ params: AlertParams, body: AssignBody }), async (req, res) => {
-    const alert = await store.assign(req.params.alertId, req.body.assignee, req.body.actor);
+    const alert = await store.assign(req.params.alertId, req.body.assignee, actorOf(req, req.body.actor));
     await deps.announce(alert, 'assigned');
     res.json(toAlertResource(alert));
   });
 
   router.post('/:alertId/resolve', validate({ params: AlertParams, body: ResolveBody }), async (req, res) => {
-    const { actor, reason, note } = req.body;
+    const { reason, note } = req.body;
+    const actor = actorOf(req, req.body.actor);
     const alert = await store.resolve(req.params.alertId, { actor, reason, ...(note ? { note } : {}) });
     await deps.announce(alert, 'resolved');
     res.json(toAlertResource(alert));
@@ -120,7 +122,11 @@ export function alertsRouter(deps: RouteDeps): Router {
     '/:alertId/comments',
     validate({ params: AlertParams, body: CommentBody }),
     async (req, res) => {
-      const c = await store.addComment(req.params.alertId, req.body.author, req.body.body);
+      const c = await store.addComment(
+        req.params.alertId,
+        actorOf(req, req.body.author, 'author'),
+        req.body.body,
+      );
       res
         .status(201)
         .json({ id: c.id, author: c.author, body: c.body, created_at: c.createdAt.toISOString() });
