@@ -26,7 +26,7 @@ describe(forecastBatch.name, () => {
   afterAll(() => model.close());
 
   const history = (n: number, temperature: number) =>
-    Array.from({ length: n }, (_, i) => [0.2, temperature + i, 2.5]);
+    Array.from({ length: n }, (_, i) => [temperature + i, 2.5, 5.5, 12]);
 
   it('returns one forecast per machine with the point inside its interval and the model facts', async () => {
     const sut = await forecastBatch(model, [history(5, 60), history(2, 90), history(12, 75)]);
@@ -55,7 +55,7 @@ describe(forecastBatch.name, () => {
   });
 
   it('rejects a buffer of the wrong size', async () => {
-    await expect(model.predict(new Float32Array(7), 1)).rejects.toThrow('expected 15 values');
+    await expect(model.predict(new Float32Array(7), 1)).rejects.toThrow('expected 20 values');
     await expect(model.predict(new Float32Array(0), 0)).resolves.toEqual([]);
   });
 });

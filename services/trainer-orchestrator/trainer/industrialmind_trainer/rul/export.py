@@ -119,7 +119,7 @@ def load_torch(pt_path: str) -> RulNetwork:
         list(init["setting_columns"]),
         list(init["channels"]),
     )
-    model = RulNetwork(init["arch"], norm, init["window"], init["scale"])
+    model = RulNetwork(init["arch"], norm, init["window"], init["scale"], init.get("members", 1))
     model.load_state_dict(saved["state_dict"])
     model.eval()
     return model

@@ -2,7 +2,8 @@
 
     python -m industrialmind_trainer.rul.fixture OUT_DIR
 
-Channels `load, temperature, vibration` (one setting, two sensors), window 5, two operating conditions.
+Machine type `cnc-mill`: channels `temperature, vibration, pressure, power`; power picks one of two operating
+conditions (the "setting"), the other three are normalised per condition. Window 5.
 Its outputs mean nothing; the tests use it to check windows, batching, hot reload and ONNX Runtime in Node.
 """
 
@@ -20,14 +21,14 @@ from .models import RulNetwork
 
 def build(seed: int = 3) -> tuple[RulNetwork, dict]:
     torch.manual_seed(seed)
-    channels = ["load", "temperature", "vibration"]
+    channels = ["temperature", "vibration", "pressure", "power"]
     norm = Normalisation(
-        centroids=np.array([[0.2], [0.8]]),
-        setting_scale=np.array([1.0]),
-        mean=np.array([[60.0, 2.0], [80.0, 3.0]]),
-        std=np.array([[5.0, 0.5], [6.0, 0.7]]),
-        sensor_columns=[1, 2],
-        setting_columns=[0],
+        centroids=np.array([[10.0], [30.0]]),
+        setting_scale=np.array([10.0]),
+        mean=np.array([[60.0, 2.0, 5.0], [80.0, 3.0, 6.0]]),
+        std=np.array([[5.0, 0.5, 0.3], [6.0, 0.7, 0.4]]),
+        sensor_columns=[0, 1, 2],
+        setting_columns=[3],
         channels=channels,
     )
     model = RulNetwork("cnn", norm, 5, 100.0)
@@ -68,7 +69,13 @@ def main(argv: list[str]) -> int:
     model, metadata = build()
     rng = np.random.default_rng(0)
     windows = np.stack(
-        [rng.uniform(0, 1, (64, 5)), rng.normal(70, 10, (64, 5)), rng.normal(2.5, 0.8, (64, 5))], axis=-1
+        [
+            rng.normal(70, 10, (64, 5)),
+            rng.normal(2.5, 0.8, (64, 5)),
+            rng.normal(5.5, 0.5, (64, 5)),
+            rng.uniform(5, 35, (64, 5)),
+        ],
+        axis=-1,
     ).astype(np.float32)
     written = write_model(model, out, "rul-fixture", metadata, windows)
     print(f"wrote {out}/rul-fixture.onnx, parity {written['parity_max_abs_diff']:.2e}")

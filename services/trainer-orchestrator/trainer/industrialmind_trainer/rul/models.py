@@ -99,28 +99,40 @@ class TransformerBody(nn.Module):
 
 
 class RulNetwork(nn.Module):
-    """Normaliser -> body -> three heads (point, q05, q95 on RUL/scale), then the calibrated interval."""
+    """Normaliser -> `members` independently initialised bodies, each with three heads (point, q05, q95 on
+    RUL/scale), averaged (a deep ensemble), then the calibrated interval."""
 
-    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float):
+    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1):
         super().__init__()
         self.arch = arch
         self.window = window
+        self.members = members
         self.normaliser = Normaliser(norm)
         features = len(norm.sensor_columns)
-        if arch == "cnn":
-            self.body = CnnBody(features, window)
-        elif arch == "transformer":
-            self.body = TransformerBody(features, window)
-        else:
-            raise ValueError(f"unknown arch {arch!r}")
-        self.heads = nn.Linear(self.body.out_features, 3)
+        bodies = []
+        for _ in range(members):
+            if arch == "cnn":
+                bodies.append(CnnBody(features, window))
+            elif arch == "transformer":
+                bodies.append(TransformerBody(features, window))
+            else:
+                raise ValueError(f"unknown arch {arch!r}")
+        self.bodies = nn.ModuleList(bodies)
+        self.heads = nn.ModuleList([nn.Linear(b.out_features, 3) for b in bodies])
         self.register_buffer("scale", torch.tensor(float(scale)))
-        # Conformal offsets (in output units) added below q05 and above q95; zero until calibrate().
+        # Conformal offsets (in output units) added below q05 and above q95; zero until calibrated.
         self.register_buffer("offsets", torch.zeros(2))
 
+    def member_heads(self, raw: torch.Tensor, noise: float = 0.0) -> list[torch.Tensor]:
+        """Each member's (B, 3) point, q05, q95 in units of `scale` (training outputs)."""
+        z = self.normaliser(raw)
+        if noise > 0:
+            z = z + noise * torch.randn_like(z)
+        return [head(body(z)) for body, head in zip(self.bodies, self.heads)]
+
     def raw_heads(self, raw: torch.Tensor) -> torch.Tensor:
-        """(B, 3) point, q05, q95 in units of `scale` (training outputs)."""
-        return self.heads(self.body(self.normaliser(raw)))
+        outs = self.member_heads(raw)
+        return outs[0] if len(outs) == 1 else torch.stack(outs).mean(0)
 
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
         h = self.raw_heads(raw) * self.scale
