@@ -53,5 +53,9 @@ else
   echo "WARNING: reference data sets not found (set SHARED_DATASETS_DIR); the dataset checks did not run" >&2
 fi
 
+step "RUL trainer: data, calibration, PyTorch-vs-ONNX parity (trainer venv from PyPI, cached)"
+# Same dataset lookup as above: C-MAPSS when present, synthetic data otherwise.
+SHARED_DATASETS_DIR="${datasets:-}" services/trainer-orchestrator/trainer/industrialmind_trainer/rul/run-tests.sh
+
 step "line coverage per package (floor 80 %)"
 node scripts/coverage-report.js

@@ -5,9 +5,11 @@ import { UsageError, closest } from './args';
 import { BIN, renderTopHelp, renderUsageHint, type Command, type CommandContext } from './command';
 import { benchCommand } from './commands/bench';
 import { demoCommand } from './commands/demo';
+import { evalCommand } from './commands/eval';
 import { createHelpCommand } from './commands/help';
 import { replayCommand } from './commands/replay';
 import { simulateCommand } from './commands/simulate';
+import { trainCommand } from './commands/train';
 
 /** Exit codes: 0 done, 1 the work failed, 2 the command line (or environment) was wrong. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -17,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   simulateCommand,
   replayCommand,
   benchCommand,
+  trainCommand,
+  evalCommand,
   createHelpCommand(() => COMMANDS),
 ];
 

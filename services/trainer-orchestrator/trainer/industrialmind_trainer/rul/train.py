@@ -144,7 +144,8 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         members = args.members if arch == "cnn" else args.transformer_members
         model = RulNetwork(arch, norm, ds.window, ds.cap, members)
         started = time.time()
-        info = fit(model, x, y, cal_x, cal_y, args.epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
+        epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
+        info = fit(model, x, y, cal_x, cal_y, epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
                    args.sample_fraction)
         info["members"] = members
         cal_out = torch_predict(model, cal_x)
@@ -230,6 +231,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--window", type=int, default=30)
     p.add_argument("--members", type=int, default=1, help="CNN deep-ensemble size (outputs averaged)")
     p.add_argument("--transformer-members", type=int, default=1, help="transformer deep-ensemble size")
+    p.add_argument("--transformer-epochs", type=int, help="epochs for the transformer (default: --epochs)")
     p.add_argument("--sample-fraction", type=float, default=1.0, help="fraction of training windows per epoch")
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--noise", type=float, default=0.0, help="Gaussian noise on normalised inputs while training")
