@@ -117,7 +117,9 @@ describe('rul-api end to end (Kafka)', () => {
   });
 
   it('turns a replayed C-MAPSS engine into maintenance-predictions', async () => {
-    const meta = JSON.parse(readFileSync(join(DEFAULT_MODELS_DIR, 'rul-cmapss-fd001.json'), 'utf8')) as ModelMeta;
+    const meta = JSON.parse(
+      readFileSync(join(DEFAULT_MODELS_DIR, 'rul-cmapss-fd001.json'), 'utf8'),
+    ) as ModelMeta;
     const { readings, real } = await engineReadings(meta);
     expect(readings.length).toBeGreaterThan(MIN_READINGS);
     const predictions: MaintenancePrediction[] = [];
