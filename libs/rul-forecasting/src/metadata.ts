@@ -19,6 +19,8 @@ export const RulModelMetadataSchema = z
     channels: z.array(z.string().min(1)).min(1),
     window: z.number().int().min(1).max(10_000),
     padding: z.literal('repeat-first-reading'),
+    /** Time step the model was trained on; a stream faster than this is thinned to it (absent: every reading). */
+    sample_interval_ms: z.number().int().positive().optional(),
     interval_level: z.number().gt(0).lt(1),
     onnx_file: z.string().min(1),
     onnx_sha256: z.string().optional(),

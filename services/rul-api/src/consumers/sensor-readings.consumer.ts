@@ -70,8 +70,12 @@ export async function startReadingsConsumer(
           metrics.readingsWithoutModel.inc({ machine_type: reading.machine_type });
           continue;
         }
-        const { name, channels, window } = model.metadata;
-        const observed = state.observe(reading.machine_id, reading.readings, { name, channels, window });
+        const observed = state.observe(
+          reading.machine_id,
+          reading.readings,
+          model.metadata,
+          Date.parse(reading.timestamp),
+        );
         if (!observed.due) continue;
         const rows = [...state.history(reading.machine_id)!.rows];
         const list = due.get(model) ?? [];

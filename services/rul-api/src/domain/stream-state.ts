@@ -2,6 +2,7 @@ import { toVector } from '@industrialmind/rul-forecasting';
 
 interface MachineState {
   model: string;
+  lastMs: number;
   rows: Float64Array[];
   sinceLast: number;
   count: number;
@@ -12,6 +13,8 @@ export interface ObserveResult {
   due: boolean;
   /** Channels absent from the reading and with no earlier value to carry forward (reading ignored). */
   missing: string[];
+  /** The reading came sooner than the model's time step after the last one kept (thinned out). */
+  thinned?: boolean;
 }
 
 /**
@@ -27,11 +30,20 @@ export class StreamState {
   observe(
     machineId: string,
     readings: Readonly<Record<string, number>>,
-    model: { name: string; channels: readonly string[]; window: number },
+    model: { name: string; channels: readonly string[]; window: number; sample_interval_ms?: number },
+    timestampMs = 0,
   ): ObserveResult {
     const key = `${model.name}|${model.window}|${model.channels.join(',')}`;
     let state = this.machines.get(machineId);
     if (state && state.model !== key) state = undefined;
+    // A model trained on one reading per N minutes sees the stream at that step: keep a reading once N has passed
+    // (1 % slack for jitter); readings in between only update nothing.
+    if (
+      state &&
+      model.sample_interval_ms !== undefined &&
+      timestampMs - state.lastMs < model.sample_interval_ms * 0.99
+    )
+      return { due: false, missing: [], thinned: true };
     const previous = state?.rows[state.rows.length - 1];
     const { values, missing } = toVector(readings, model.channels, previous);
     if (missing.length > 0) return { due: false, missing };
@@ -39,11 +51,12 @@ export class StreamState {
       if (this.machines.size >= this.options.maxMachines && !this.machines.has(machineId)) {
         this.machines.delete(this.machines.keys().next().value as string);
       }
-      state = { model: key, rows: [], sinceLast: 0, count: 0 };
+      state = { model: key, lastMs: timestampMs, rows: [], sinceLast: 0, count: 0 };
     }
     // Re-insert: Map order is least recently updated first.
     this.machines.delete(machineId);
     this.machines.set(machineId, state);
+    state.lastMs = timestampMs;
     state.rows.push(values);
     if (state.rows.length > model.window) state.rows.shift();
     state.count += 1;

@@ -1,7 +1,31 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../args';
-import { BIN, renderCommandHelp, type Command } from '../command';
+import { BIN, renderCommandHelp, type Command, type CommandContext } from '../command';
+import { writeSimulatorRulData } from './rul-simulator-data';
+
+/** The simulated fleet `train rul --subset simulator` learns from: 40 machines per type, a reading every 20 min. */
+export const SIMULATOR_TRAINING_FLEET = {
+  machines: 160,
+  seed: 11,
+  sampleMinutes: 20,
+  maxHours: 1500,
+} as const;
+
+/** Writes (once; cached outside the clone) the simulator CSV and returns its path. */
+async function simulatorData(ctx: CommandContext): Promise<string> {
+  const f = SIMULATOR_TRAINING_FLEET;
+  const dir = join(homedir(), '.cache', 'industrialmind', 'rul-simulator');
+  const file = join(dir, `fleet-${f.machines}-${f.seed}-${f.sampleMinutes}min.csv`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    ctx.stderr(`train rul: simulating ${f.machines} machines to failure into ${file}\n`);
+    await writeSimulatorRulData(file, f);
+  }
+  return file;
+}
 
 /** Where each task's Python module lives, relative to the trainer folder. */
 const TASKS: Record<string, { module: string; venvScript: string }> = {
@@ -62,6 +86,11 @@ export const trainCommand: Command = {
     const python = venv.out.trim().split('\n').pop()!;
     const hasOut = rest.some((a) => a === '--out' || a.startsWith('--out='));
     const args = ['-m', spec.module, ...rest];
+    const subsetAt = rest.indexOf('--subset');
+    const isSimulator =
+      rest.includes('--subset=simulator') || (subsetAt >= 0 && rest[subsetAt + 1] === 'simulator');
+    if (task === 'rul' && isSimulator && !rest.includes('--data'))
+      args.push('--data', await simulatorData(ctx));
     if (!hasOut && !rest.includes('--help') && !rest.includes('-h'))
       args.push('--out', join(ctx.repoRoot, 'services', 'rul-api', 'models'));
     const run = await runProcess(python, args, trainerDir, false);

@@ -43,8 +43,24 @@ class Dataset:
     machine_type: str
     machine_id_pattern: str
     window: int
-    # Per-sample true RUL at each row, when it is not simply "rows until the end" (simulator: hours).
-    rul: dict[int, np.ndarray] | None = None
+    # Per-row true RUL when it is not simply "rows until the end" (simulator: hours).
+    rul: dict | None = None
+    protocol: str = f"validation engines cut so true RUL is uniform in [{D.MIN_TRUE_RUL}, {D.MAX_TRUE_RUL}] cycles"
+    sample_interval_ms: int | None = None
+
+    def windows(self, units, cap):
+        if self.rul is None:
+            return D.training_windows(self.engines, units, self.window, cap)
+        from . import simulator as S
+
+        return S.training_windows(self.engines, self.rul, units, self.window, cap)
+
+    def cuts(self, units, draws, seed):
+        if self.rul is None:
+            return D.truncated_samples(self.engines, units, self.window, draws, seed)
+        from . import simulator as S
+
+        return S.truncated_samples(self.engines, self.rul, units, self.window, draws, seed)
 
 
 def cmapss_dataset(subset: str, dataset_dir: str | None, window: int) -> Dataset:
@@ -107,7 +123,7 @@ def evaluate(model: RulNetwork, ds: Dataset, units: list[int], draws: int, seed:
     """Metrics per draw (one cut per engine), averaged; PHM08 is the sum over engines of one draw."""
     per_draw = []
     for k in range(draws):
-        x, y, _ = D.truncated_samples(ds.engines, units, ds.window, 1, seed + 1000 + k)
+        x, y, _ = ds.cuts(units, 1, seed + 1000 + k)
         out = torch_predict(model, x)
         per_draw.append(
             {
@@ -133,8 +149,8 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     norm = D.fit_normalisation(
         {u: ds.engines[u] for u in train_u}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
     )
-    x, y = D.training_windows(ds.engines, train_u, ds.window, ds.cap)
-    cal_x, cal_y, _ = D.truncated_samples(ds.engines, cal_u, ds.window, args.cal_draws, args.seed)
+    x, y = ds.windows(train_u, ds.cap)
+    cal_x, cal_y, _ = ds.cuts(cal_u, args.cal_draws, args.seed)
     log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
         f"{len(x)} training windows")
     results: dict[str, dict] = {}
@@ -179,7 +195,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         "setting_columns": norm.setting_columns,
         "channels": norm.channels,
     }
-    val_x, _, _ = D.truncated_samples(ds.engines, val_u, ds.window, 1, args.seed + 7)
+    val_x, _, _ = ds.cuts(val_u, 1, args.seed + 7)
     metadata = {
         "name": ds.name,
         "task": "rul",
@@ -190,6 +206,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         "channels": ds.channels,
         "window": ds.window,
         "padding": "repeat-first-reading",
+        **({"sample_interval_ms": ds.sample_interval_ms} if ds.sample_interval_ms else {}),
         "rul_cap": ds.cap,
         "interval_level": INTERVAL_LEVEL,
         "interval_method": "quantile heads (0.05, 0.95) + asymmetric conformal calibration on held-out engines",
@@ -206,7 +223,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
             "weight_decay": args.weight_decay,
             "input_noise": args.noise,
             "split": {"train": train_u, "calibration": cal_u, "validation": val_u},
-            "protocol": f"validation engines cut so true RUL is uniform in [{D.MIN_TRUE_RUL}, {D.MAX_TRUE_RUL}]",
+            "protocol": ds.protocol,
             "command": " ".join(["train", "rul", *sys.argv[1:]]),
         },
         "metrics": {"chosen": chosen, "by_arch": results},
@@ -248,17 +265,52 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     subset = args.subset.upper() if args.subset.lower() != "simulator" else "simulator"
     if subset == "simulator":
-        from .simulator import simulator_dataset
-
-        ds = simulator_dataset(args.data, args.window)
+        if not args.data:
+            print("--subset simulator needs --data CSV (bin/industrialmind train rul writes it)", file=sys.stderr)
+            return 2
+        datasets = simulator_datasets(args.data, args.window)
     elif subset in D.SUBSETS:
-        ds = cmapss_dataset(subset, args.data, args.window)
+        datasets = [cmapss_dataset(subset, args.data, args.window)]
     else:
         print(f"--subset: expected FD001|FD002|FD003|FD004|simulator, got {args.subset!r}", file=sys.stderr)
         return 2
-    written = run(args, ds, log=lambda m: print(m, flush=True))
-    print(json.dumps({"model_version": written["model_version"], "metrics": written["metrics"]["by_arch"][written["arch"]]["validation"]}))
+    for ds in datasets:
+        written = run(args, ds, log=lambda m: print(m, flush=True))
+        chosen = written["metrics"]["by_arch"][written["arch"]]["validation"]
+        print(json.dumps({"model_version": written["model_version"], "validation": chosen}), flush=True)
     return 0
+
+
+def simulator_datasets(path: str, window: int) -> list[Dataset]:
+    """One dataset per simulator machine type; machine ids become integer unit numbers in sorted order."""
+    from . import simulator as S
+
+    out = []
+    for machine_type, machines in sorted(S.load_csv(path).items()):
+        ids = sorted(machines)
+        out.append(
+            Dataset(
+                name=f"rul-sim-{machine_type}",
+                description=f"simulated fleet, {machine_type}: {len(ids)} machines run to failure ({path})",
+                engines={i + 1: machines[m][0] for i, m in enumerate(ids)},
+                channels=list(S.CHANNELS),
+                sensor_columns=[0, 1, 2, 3],
+                setting_columns=[],
+                conditions=1,
+                cap=S.RUL_CAP_HOURS,
+                rul_unit="hours",
+                machine_type=machine_type,
+                machine_id_pattern=".*",
+                window=window,
+                rul={i + 1: machines[m][1] for i, m in enumerate(ids)},
+                protocol=(
+                    "validation machines cut so true RUL is uniform in "
+                    f"[{S.MIN_TRUE_RUL_HOURS}, {S.MAX_TRUE_RUL_HOURS}] hours"
+                ),
+                sample_interval_ms=S.sample_interval_ms(machines),
+            )
+        )
+    return out
 
 
 if __name__ == "__main__":
