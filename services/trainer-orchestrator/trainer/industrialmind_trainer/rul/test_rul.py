@@ -173,3 +173,35 @@ class ParityTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SimulatorDataTest(unittest.TestCase):
+    def test_windows_and_cuts_use_the_true_hours(self):
+        from . import simulator as S
+
+        engines = {1: np.arange(40, dtype=float).reshape(10, 4), 2: np.ones((6, 4))}
+        rul = {1: np.linspace(400, 10, 10), 2: np.linspace(50, 0.5, 6)}
+        x, y = S.training_windows(engines, rul, [1, 2], 3, cap=300)
+        self.assertEqual(x.shape, (16, 3, 4))
+        self.assertEqual(float(y[0]), 300.0)
+        self.assertAlmostEqual(float(y[15]), 0.5, places=5)
+        cx, cy, cu = S.truncated_samples(engines, rul, [1, 2], 3, 20, seed=0)
+        self.assertTrue(np.all((cy >= S.MIN_TRUE_RUL_HOURS) & (cy <= S.MAX_TRUE_RUL_HOURS)))
+        for w, r, u in zip(cx, cy, cu):
+            i = int(np.flatnonzero(np.isclose(rul[u], r))[0])
+            np.testing.assert_array_equal(w[-1], engines[u][i])
+
+    def test_load_csv_groups_by_type_and_machine_in_time_order(self):
+        from . import simulator as S
+
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+            f.write("machine_id,machine_type,timestamp_ms,temperature,vibration,pressure,power,rul_hours\n")
+            f.write("m-2,cnc-mill,2000,1,2,3,4,9\nm-2,cnc-mill,1000,1,2,3,4,10\np-1,centrifugal-pump,1000,5,6,7,8,3\n")
+        try:
+            data = S.load_csv(f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(sorted(data), ["centrifugal-pump", "cnc-mill"])
+        readings, rul, ts = data["cnc-mill"]["m-2"]
+        np.testing.assert_array_equal(rul, [10, 9])
+        self.assertEqual(S.sample_interval_ms(data["cnc-mill"]), 1000)
