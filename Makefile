@@ -44,6 +44,7 @@ down: ## stop the local servers
 bench: build up ## run the benchmarks against local servers (see docs/benchmarks.md)
 	@bin/industrialmind bench event-bus $(ARGS)
 	@bin/industrialmind bench ingestion $(ARGS)
+	@bin/industrialmind bench rul
 
 clean: ## remove build outputs
 	@pnpm turbo run clean >/dev/null; rm -rf .turbo
