@@ -77,6 +77,8 @@ async function engineReadings(meta: ModelMeta): Promise<{ readings: SensorReadin
   return { readings, real: false };
 }
 
+jest.setTimeout(180_000);
+
 describe('rul-api end to end (Kafka)', () => {
   const brokers = testKafkaBrokers();
   const inputTopic = uniqueName('rul-e2e-readings');
@@ -85,7 +87,8 @@ describe('rul-api end to end (Kafka)', () => {
   let reader: KafkaEventBus;
   let sut: RulService;
   let subscription: Subscription | undefined;
-  const { logger } = createCapturedLogger({ level: 'warn' });
+  const captured = createCapturedLogger({ level: 'info' });
+  const { logger } = captured;
 
   beforeAll(async () => {
     await requireKafka(brokers);
@@ -134,13 +137,31 @@ describe('rul-api end to end (Kafka)', () => {
         }
       },
     );
-    await bus.publish(
-      inputTopic,
-      readings.map((r) => ({ key: r.machine_id, value: encodeSensorReading(r) })),
-    );
-    // The last reading at which the cadence falls due always gets a forecast (the latest of its batch).
-    const lastDue = readings[Math.floor(readings.length / PUBLISH_EVERY) * PUBLISH_EVERY - 1]!;
-    await waitFor(() => predictions.some((p) => p.reading_id === lastDue.reading_id), { timeoutMs: 60_000 });
+    const publish = (rs: SensorReading[]) =>
+      bus.publish(
+        inputTopic,
+        rs.map((r) => ({ key: r.machine_id, value: encodeSensorReading(r) })),
+      );
+    // Due readings are the MIN_READINGS-th and every PUBLISH_EVERY-th after it (1-based counts).
+    const dueAt = (n: number) =>
+      MIN_READINGS + PUBLISH_EVERY * Math.floor((n - MIN_READINGS) / PUBLISH_EVERY);
+    const waitForPrediction = async (readingId: string) => {
+      try {
+        await waitFor(() => predictions.some((p) => p.reading_id === readingId), { timeoutMs: 90_000 });
+      } catch (err) {
+        throw new Error(
+          `${String(err)}; ${predictions.length} predictions; service log: ${JSON.stringify(captured.lines().slice(-5))}`,
+        );
+      }
+    };
+    // Two parts, so that the early (healthy) and the late (worn) state each get a forecast even when a part
+    // arrives as one batch (a batch forecasts a machine once, at its latest due reading).
+    const split = Math.max(MIN_READINGS, Math.floor(readings.length * 0.4));
+    await publish(readings.slice(0, split));
+    await waitForPrediction(readings[dueAt(split) - 1]!.reading_id);
+    await publish(readings.slice(split));
+    const lastDue = readings[dueAt(readings.length) - 1]!;
+    await waitForPrediction(lastDue.reading_id);
     const first = predictions[0]!;
     const last = predictions[predictions.length - 1]!;
     expect(last.reading_id).toBe(lastDue.reading_id);

@@ -158,7 +158,10 @@ class ParityTest(unittest.TestCase):
                 self.assertEqual(sha256(onnx_path), meta["onnx_sha256"], "metadata names another ONNX file")
                 model = load_torch(pt_path)
                 windows = synthetic_windows(model, 256, seed=checked)
-                self.assertLessEqual(parity(model, onnx_path, windows), PARITY_TOLERANCE)
+                # 1e-4 absolute in cycles (C-MAPSS, outputs <= ~150). Models in hours output up to ~350, where one
+                # float32 step is 3e-5: they are held to the same 1e-4 relative to their range (RUL / scale).
+                tolerance = PARITY_TOLERANCE * max(1.0, float(model.scale) / D.RUL_CAP)
+                self.assertLessEqual(parity(model, onnx_path, windows), tolerance)
                 subset = meta.get("training", {}).get("dataset", "")
                 data_dir = D.default_dataset_dir()
                 name = meta["name"].split("-")[-1].upper()
@@ -166,7 +169,7 @@ class ParityTest(unittest.TestCase):
                     engines = D.load_subset(name, data_dir)
                     units = meta["training"]["split"]["validation"]
                     x, _, _ = D.truncated_samples(engines, units, model.window, 2, seed=5)
-                    self.assertLessEqual(parity(model, onnx_path, x), PARITY_TOLERANCE, subset)
+                    self.assertLessEqual(parity(model, onnx_path, x), tolerance, subset)
             checked += 1
         self.assertGreater(checked, 0, f"no committed model in {MODELS_DIR}")
 
