@@ -12,7 +12,7 @@ describe('load', () => {
   });
 
   it('summarises latencies and counts errors in the rate', () => {
-    const sut = summarise([3, 1, 2], 1, 2);
+    const sut = summarise([3, 1, 2], { 'HTTP 500': 1 }, 2);
     expect(sut).toMatchObject({ count: 3, errors: 1, rate: 2, p50Ms: 2, maxMs: 3 });
   });
 
@@ -46,6 +46,7 @@ describe('load', () => {
       });
       expect(sut.count).toBe(10);
       expect(sut.errors).toBe(10);
+      expect(sut.errorKinds).toEqual({ 'HTTP 400': 10 });
       expect(seen.filter((s) => s === 'POST /x "a"')).toHaveLength(10);
     });
   });

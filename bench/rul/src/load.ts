@@ -3,6 +3,8 @@ import { Agent, request } from 'node:http';
 export interface LatencyStats {
   count: number;
   errors: number;
+  /** Non-200 statuses and socket error codes, counted. */
+  errorKinds: Record<string, number>;
   /** Requests/s actually sent. */
   rate: number;
   p50Ms: number;
@@ -18,11 +20,17 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[rank]!;
 }
 
-export function summarise(latenciesMs: readonly number[], errors: number, seconds: number): LatencyStats {
+export function summarise(
+  latenciesMs: readonly number[],
+  errorKinds: Record<string, number>,
+  seconds: number,
+): LatencyStats {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
   return {
     count: sorted.length,
     errors,
+    errorKinds,
     rate: (sorted.length + errors) / seconds,
     p50Ms: quantile(sorted, 0.5),
     p90Ms: quantile(sorted, 0.9),
@@ -49,7 +57,8 @@ export async function runLoad(options: LoadOptions): Promise<LatencyStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const total = Math.round(options.ratePerSec * options.durationSec);
   const latencies: number[] = [];
-  let errors = 0;
+  const errorKinds: Record<string, number> = {};
+  const fail = (kind: string) => (errorKinds[kind] = (errorKinds[kind] ?? 0) + 1);
   const started = performance.now();
   const inFlight: Array<Promise<void>> = [];
   for (let i = 0; i < total; i++) {
@@ -74,13 +83,13 @@ export async function runLoad(options: LoadOptions): Promise<LatencyStats> {
             res.resume();
             res.on('end', () => {
               if (res.statusCode === 200) latencies.push(performance.now() - due);
-              else errors++;
+              else fail(`HTTP ${res.statusCode}`);
               resolve();
             });
           },
         );
-        req.on('error', () => {
-          errors++;
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          fail(err.code ?? err.message);
           resolve();
         });
         req.end(body);
@@ -89,5 +98,5 @@ export async function runLoad(options: LoadOptions): Promise<LatencyStats> {
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return summarise(latencies, errors, (performance.now() - started) / 1000);
+  return summarise(latencies, errorKinds, (performance.now() - started) / 1000);
 }

@@ -148,6 +148,8 @@ async function main(): Promise<void> {
         durationSec: duration,
       });
       process.stdout.write(`${String(round).padStart(5)} forecast      ${fmt(forecast)}\n`);
+      for (const s of [baseline, forecast])
+        if (s.errors > 0) process.stdout.write(`      errors: ${JSON.stringify(s.errorKinds)}\n`);
       results.push({ round, baseline, forecast });
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
