@@ -49,6 +49,7 @@ bench: build up ## run the benchmarks against local servers (see docs/benchmarks
 	@bin/industrialmind bench graph root-cause
 	@bin/industrialmind bench graph latency
 	@bin/industrialmind bench anomaly $(ARGS)
+	@bin/industrialmind bench rul
 
 trainer: ## create or reuse the trainer's Python venv (~/.cache/industrialmind/venv-trainer; PyTorch, several GB)
 	@scripts/trainer-venv.sh >/dev/null

@@ -58,10 +58,12 @@ else
   echo "WARNING: reference data sets not found (set SHARED_DATASETS_DIR); the dataset checks did not run" >&2
 fi
 
-step "trainer (Python): PyTorch/ONNX parity, loaders, alarm policy"
+step "trainer (Python): anomaly and RUL data, calibration, alarm policy, PyTorch-vs-ONNX parity"
 # The venv lives outside the clone and is reused (PyTorch from PyPI is several GB): stamped by requirements hash.
 trainer_python="$(scripts/trainer-venv.sh)"
 (cd services/trainer-orchestrator/trainer && "$trainer_python" -m unittest discover -s tests -t . -v)
+# Same dataset lookup as above: C-MAPSS when present, synthetic data otherwise.
+SHARED_DATASETS_DIR="${datasets:-}" services/trainer-orchestrator/trainer/industrialmind_trainer/rul/run-tests.sh
 
 step "line coverage per package (floor 80 %)"
 node scripts/coverage-report.js

@@ -21,6 +21,8 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
   benchCommand,
+  trainCommand,
+  evalCommand,
   createHelpCommand(() => COMMANDS),
 ];
 

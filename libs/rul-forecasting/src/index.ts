@@ -1,0 +1,11 @@
+export { forecastBatch, toVector } from './forecast';
+export type { RulForecast } from './forecast';
+export { RulModelMetadataSchema } from './metadata';
+export type { RulModelMetadata } from './metadata';
+export { loadOnnxRulModel, readRulMetadata } from './model';
+export type { RulEstimate, RulModel } from './model';
+export { RulModelFolder } from './model-folder';
+export type { ModelChange, RulModelFolderOptions } from './model-folder';
+export { POLICY_THRESHOLDS, decideAction } from './policy';
+export type { PolicyDecision } from './policy';
+export { MachineWindows, buildWindow } from './window';

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, ErrorCode } from '@industrialmind/errors';
+import * as ort from 'onnxruntime-node';
+import { RulModelMetadataSchema, type RulModelMetadata } from './metadata';
+
+/** One forecast as the network returns it: point and calibrated interval, in the model's `rul_unit`. */
+export interface RulEstimate {
+  predicted: number;
+  lower: number;
+  upper: number;
+}
+
+/** A loaded RUL model: its metadata and batched inference on raw windows. */
+export interface RulModel {
+  readonly metadata: RulModelMetadata;
+  /** `windows` holds `count` windows of `window x channels` float32 values, row-major, channels in metadata order. */
+  predict(windows: Float32Array, count: number): Promise<RulEstimate[]>;
+  close(): Promise<void>;
+}
+
+/** Reads and checks a metadata JSON; a bad file is a VALIDATION_FAILED naming the file and the fields. */
+export async function readRulMetadata(path: string): Promise<RulModelMetadata> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, `model metadata ${path} is not readable JSON`, { cause });
+  }
+  const parsed = RulModelMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, `model metadata ${path} is invalid`, {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
+}
+
+/** Loads `<dir>/<metadata.onnx_file>` with onnxruntime-node (CPU, one thread: the service scales by processes). */
+export async function loadOnnxRulModel(dir: string, metadataFile: string): Promise<RulModel> {
+  const metadata = await readRulMetadata(join(dir, metadataFile));
+  const session = await ort.InferenceSession.create(join(dir, metadata.onnx_file), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionProviders: ['cpu'],
+  });
+  const width = metadata.window * metadata.channels.length;
+  return {
+    metadata,
+    async predict(windows, count) {
+      if (windows.length !== count * width)
+        throw new RangeError(`expected ${count * width} values for ${count} windows, got ${windows.length}`);
+      if (count === 0) return [];
+      const input = new ort.Tensor('float32', windows, [count, metadata.window, metadata.channels.length]);
+      const result = await session.run({ [metadata.input.name]: input });
+      const data = result[metadata.output.name]!.data as Float32Array;
+      const out: RulEstimate[] = [];
+      for (let i = 0; i < count; i++) {
+        const predicted = Math.max(0, data[i * 3]!);
+        // The network orders them already; guard against float rounding so the contract's check always holds.
+        const lower = Math.max(0, Math.min(data[i * 3 + 1]!, predicted));
+        const upper = Math.max(data[i * 3 + 2]!, predicted);
+        out.push({ predicted, lower, upper });
+      }
+      return out;
+    },
+    close: () => session.release(),
+  };
+}

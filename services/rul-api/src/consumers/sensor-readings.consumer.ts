@@ -1,0 +1,120 @@
+import {
+  encodeMaintenancePrediction,
+  parseSensorReading,
+  type MachineTypeRegistry,
+  type MaintenancePrediction,
+  type SensorReading,
+} from '@industrialmind/contracts';
+import type { EventBus, Subscription } from '@industrialmind/event-bus';
+import type { Logger } from '@industrialmind/logger';
+import { forecastBatch, type RulModel, type RulModelFolder } from '@industrialmind/rul-forecasting';
+import type { StreamState } from '../domain/stream-state';
+import { LogEvents } from '../log-events';
+import type { RulMetrics } from '../metrics';
+
+export interface ReadingsConsumerDeps {
+  bus: EventBus;
+  models: Pick<RulModelFolder, 'select'>;
+  state: StreamState;
+  machineTypes: MachineTypeRegistry;
+  logger: Logger;
+  metrics: RulMetrics;
+}
+
+export interface ReadingsConsumerOptions {
+  inputTopic: string;
+  outputTopic: string;
+  groupId: string;
+}
+
+/**
+ * sensor-readings → maintenance-predictions. Each valid reading joins its machine's window; when the machine's
+ * cadence is reached its forecast is computed (batched per model across the fetched batch) and published, and
+ * the handler returns (so offsets commit) only after the publish was acknowledged: at-least-once. A prediction
+ * names the reading it is based on (`reading_id`), so a consumer deduplicates a replay by (machine_id, reading_id).
+ * Invalid readings go to the DLQ with the reason; readings of machines no model serves are skipped and counted.
+ */
+export async function startReadingsConsumer(
+  deps: ReadingsConsumerDeps,
+  options: ReadingsConsumerOptions,
+): Promise<Subscription> {
+  const { bus, models, state, machineTypes, logger, metrics } = deps;
+  const subscription = await bus.subscribe(
+    {
+      topics: [options.inputTopic],
+      groupId: options.groupId,
+      onEvent: (event) => {
+        if (event.type === 'retry')
+          logger.warn(
+            { event: LogEvents.publishRetried, error: event.error, attempt: event.attempt },
+            'batch retried',
+          );
+      },
+    },
+    async (batch, ctx) => {
+      const due = new Map<RulModel, Array<{ reading: SensorReading; rows: readonly Float64Array[] }>>();
+      for (const message of batch) {
+        const result = parseSensorReading(message.value, { machineTypes });
+        if (!result.ok) {
+          ctx.deadLetter(message, result.reason);
+          metrics.deadLetters.inc({ reason: result.issues[0]?.code ?? 'invalid' });
+          logger.debug(
+            { event: LogEvents.readingDeadLettered, partition: message.partition, offset: message.offset },
+            'reading dead-lettered',
+          );
+          continue;
+        }
+        const reading = result.value;
+        const model = models.select(reading.machine_type, reading.machine_id);
+        if (!model) {
+          metrics.readingsWithoutModel.inc({ machine_type: reading.machine_type });
+          continue;
+        }
+        const observed = state.observe(
+          reading.machine_id,
+          reading.readings,
+          model.metadata,
+          Date.parse(reading.timestamp),
+        );
+        if (!observed.due) continue;
+        const rows = [...state.history(reading.machine_id)!.rows];
+        const list = due.get(model) ?? [];
+        // A machine due twice in one batch keeps only its latest forecast.
+        const existing = list.findIndex((d) => d.reading.machine_id === reading.machine_id);
+        if (existing >= 0) list.splice(existing, 1);
+        list.push({ reading, rows });
+        due.set(model, list);
+      }
+      const messages = [];
+      for (const [model, items] of due) {
+        const stop = metrics.inferenceDuration.startTimer({ source: 'stream' });
+        const forecasts = await forecastBatch(
+          model,
+          items.map((i) => i.rows),
+        );
+        stop();
+        for (let i = 0; i < items.length; i++) {
+          const { reading } = items[i]!;
+          const f = forecasts[i]!;
+          const prediction: MaintenancePrediction = {
+            schema_version: '1.0',
+            machine_id: reading.machine_id,
+            machine_type: reading.machine_type,
+            timestamp: reading.timestamp,
+            reading_id: reading.reading_id,
+            ...f,
+          };
+          messages.push({ key: reading.machine_id, value: encodeMaintenancePrediction(prediction) });
+          metrics.predictionsPublished.inc({ model: model.metadata.name, priority: f.priority });
+          metrics.predictedRul.observe({ model: model.metadata.name }, f.predicted_rul);
+        }
+      }
+      if (messages.length > 0) await bus.publish(options.outputTopic, messages);
+    },
+  );
+  logger.info(
+    { event: LogEvents.consumerStarted, topic: options.inputTopic, group_id: options.groupId },
+    'readings consumer started',
+  );
+  return subscription;
+}

@@ -1,0 +1,42 @@
+import { StreamState } from './stream-state';
+
+const model = { name: 'm', channels: ['a', 'b'], window: 3 };
+
+describe(StreamState.name, () => {
+  it('is due every publishEvery readings once minReadings are seen, with at most window readings kept', () => {
+    const sut = new StreamState({ publishEvery: 2, minReadings: 3, maxMachines: 10 });
+    const due = Array.from({ length: 7 }, (_, i) => sut.observe('x', { a: i, b: 0 }, model).due);
+    expect(due).toEqual([false, false, true, false, true, false, true]);
+    expect(sut.history('x')!.rows.map((r) => r[0])).toEqual([4, 5, 6]);
+  });
+
+  it('thins a stream faster than the model time step', () => {
+    const sut = new StreamState({ publishEvery: 1, minReadings: 1, maxMachines: 10 });
+    const slow = { ...model, sample_interval_ms: 60_000 };
+    expect(sut.observe('x', { a: 1, b: 1 }, slow, 0).due).toBe(true);
+    expect(sut.observe('x', { a: 2, b: 1 }, slow, 30_000)).toEqual({
+      due: false,
+      missing: [],
+      thinned: true,
+    });
+    expect(sut.observe('x', { a: 3, b: 1 }, slow, 60_000).due).toBe(true);
+    expect(sut.history('x')!.rows.map((r) => r[0])).toEqual([1, 3]);
+  });
+
+  it('starts a machine afresh when its model changes channels', () => {
+    const sut = new StreamState({ publishEvery: 1, minReadings: 1, maxMachines: 10 });
+    sut.observe('x', { a: 1, b: 1 }, model);
+    sut.observe('x', { a: 1, c: 1 }, { ...model, channels: ['a', 'c'] });
+    expect(sut.history('x')!.rows).toHaveLength(1);
+  });
+
+  it('drops the least recently updated machine beyond maxMachines', () => {
+    const sut = new StreamState({ publishEvery: 1, minReadings: 1, maxMachines: 2 });
+    sut.observe('x', { a: 1, b: 1 }, model);
+    sut.observe('y', { a: 1, b: 1 }, model);
+    sut.observe('x', { a: 2, b: 1 }, model);
+    sut.observe('z', { a: 1, b: 1 }, model);
+    expect(sut.history('y')).toBeUndefined();
+    expect(sut.size).toBe(2);
+  });
+});

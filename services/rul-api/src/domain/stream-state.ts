@@ -1,0 +1,80 @@
+import { toVector } from '@industrialmind/rul-forecasting';
+
+interface MachineState {
+  model: string;
+  lastMs: number;
+  rows: Float64Array[];
+  sinceLast: number;
+  count: number;
+}
+
+export interface ObserveResult {
+  /** A prediction is due now (cadence reached and enough readings seen). */
+  due: boolean;
+  /** Channels absent from the reading and with no earlier value to carry forward (reading ignored). */
+  missing: string[];
+  /** The reading came sooner than the model's time step after the last one kept (thinned out). */
+  thinned?: boolean;
+}
+
+/**
+ * The recent readings of every machine, in its model's channel order, and when its next prediction is due.
+ * Pure state (no I/O): the consumer and `POST /forecast {machine_id}` share it. A model swap with other channels
+ * or window starts the machine afresh. Bounded: the least recently updated machine is dropped beyond `maxMachines`.
+ */
+export class StreamState {
+  private readonly machines = new Map<string, MachineState>();
+
+  constructor(private readonly options: { publishEvery: number; minReadings: number; maxMachines: number }) {}
+
+  observe(
+    machineId: string,
+    readings: Readonly<Record<string, number>>,
+    model: { name: string; channels: readonly string[]; window: number; sample_interval_ms?: number },
+    timestampMs = 0,
+  ): ObserveResult {
+    const key = `${model.name}|${model.window}|${model.channels.join(',')}`;
+    let state = this.machines.get(machineId);
+    if (state && state.model !== key) state = undefined;
+    // A model trained on one reading per N minutes sees the stream at that step: keep a reading once N has passed
+    // (1 % slack for jitter); readings in between only update nothing.
+    if (
+      state &&
+      model.sample_interval_ms !== undefined &&
+      timestampMs - state.lastMs < model.sample_interval_ms * 0.99
+    )
+      return { due: false, missing: [], thinned: true };
+    const previous = state?.rows[state.rows.length - 1];
+    const { values, missing } = toVector(readings, model.channels, previous);
+    if (missing.length > 0) return { due: false, missing };
+    if (!state) {
+      if (this.machines.size >= this.options.maxMachines && !this.machines.has(machineId)) {
+        this.machines.delete(this.machines.keys().next().value as string);
+      }
+      state = { model: key, lastMs: timestampMs, rows: [], sinceLast: 0, count: 0 };
+    }
+    // Re-insert: Map order is least recently updated first.
+    this.machines.delete(machineId);
+    this.machines.set(machineId, state);
+    state.lastMs = timestampMs;
+    state.rows.push(values);
+    if (state.rows.length > model.window) state.rows.shift();
+    state.count += 1;
+    state.sinceLast += 1;
+    const due =
+      state.count >= Math.min(this.options.minReadings, model.window) &&
+      state.sinceLast >= this.options.publishEvery;
+    if (due) state.sinceLast = 0;
+    return { due, missing };
+  }
+
+  /** The machine's recent readings (oldest first), if it has any under a model named `model`. */
+  history(machineId: string): { model: string; rows: readonly Float64Array[] } | undefined {
+    const state = this.machines.get(machineId);
+    return state ? { model: state.model.split('|')[0]!, rows: state.rows } : undefined;
+  }
+
+  get size(): number {
+    return this.machines.size;
+  }
+}

@@ -1,0 +1,162 @@
+"""Networks. Each takes *raw* windows (batch, window, 24 channels) and returns (batch, 3): predicted RUL, lower and
+upper bound of the calibrated interval, in cycles (or the unit of the data set). Normalisation by operating
+condition and the conformal offsets live inside the network as buffers, so the ONNX file is self-contained and
+the service only builds windows."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import Normalisation
+
+QUANTILES = (0.05, 0.95)
+
+
+class Normaliser(nn.Module):
+    def __init__(self, norm: Normalisation):
+        super().__init__()
+        self.register_buffer("centroids", torch.tensor(norm.centroids / norm.setting_scale, dtype=torch.float32))
+        self.register_buffer("setting_scale", torch.tensor(norm.setting_scale, dtype=torch.float32))
+        self.register_buffer("mean", torch.tensor(norm.mean, dtype=torch.float32))
+        self.register_buffer("std", torch.tensor(norm.std, dtype=torch.float32))
+        self.has_settings = len(norm.setting_columns) > 0
+        self.register_buffer("settings_idx", torch.tensor(norm.setting_columns or [0], dtype=torch.long))
+        self.register_buffer("sensor_idx", torch.tensor(norm.sensor_columns, dtype=torch.long))
+
+    def forward(self, raw: torch.Tensor) -> torch.Tensor:
+        sensors = raw.index_select(-1, self.sensor_idx)
+        if not self.has_settings:
+            return (sensors - self.mean[0]) / self.std[0]
+        settings = raw.index_select(-1, self.settings_idx) / self.setting_scale  # (B, W, 3)
+        d = ((settings.unsqueeze(-2) - self.centroids) ** 2).sum(-1)  # (B, W, K)
+        cond = d.argmin(-1)  # (B, W)
+        return (sensors - self.mean[cond]) / self.std[cond]
+
+
+class CnnBody(nn.Module):
+    """1D CNN over time, after Li et al. 2018 (DCNN), shrunk: three convolutions then a dense layer."""
+
+    def __init__(self, features: int, window: int, channels: int = 32, hidden: int = 64, dropout: float = 0.2):
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv1d(features, channels, 5, padding=2),
+            nn.ReLU(),
+            nn.Conv1d(channels, channels, 5, padding=2),
+            nn.ReLU(),
+            nn.Conv1d(channels, channels, 3, padding=1),
+            nn.ReLU(),
+        )
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(channels * window, hidden), nn.ReLU())
+        self.out_features = hidden
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.head(self.conv(z.transpose(1, 2)))
+
+
+class EncoderLayer(nn.Module):
+    """Pre-norm transformer encoder layer written out (no fused fast path, so export and training see one graph)."""
+
+    def __init__(self, d: int, heads: int, ff: int, dropout: float):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.norm1 = nn.LayerNorm(d)
+        self.norm2 = nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff, d))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, w, d = x.shape
+        h = self.norm1(x)
+        q, k, v = self.qkv(h).reshape(b, w, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // self.heads), dim=-1)
+        y = (att @ v).transpose(1, 2).reshape(b, w, d)
+        x = x + self.drop(self.proj(y))
+        return x + self.drop(self.ff(self.norm2(x)))
+
+
+class TransformerBody(nn.Module):
+    def __init__(self, features: int, window: int, d: int = 32, heads: int = 4, layers: int = 2, dropout: float = 0.1):
+        super().__init__()
+        self.embed = nn.Linear(features, d)
+        self.pos = nn.Parameter(torch.zeros(1, window, d))
+        nn.init.normal_(self.pos, std=0.02)
+        self.layers = nn.ModuleList([EncoderLayer(d, heads, 2 * d, dropout) for _ in range(layers)])
+        self.norm = nn.LayerNorm(d)
+        self.out_features = 2 * d
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        x = self.embed(z) + self.pos
+        for layer in self.layers:
+            x = layer(x)
+        x = self.norm(x)
+        return torch.cat([x[:, -1], x.mean(1)], dim=-1)
+
+
+class RulNetwork(nn.Module):
+    """Normaliser -> `members` independently initialised bodies, each with three heads (point, q05, q95 on
+    RUL/scale), averaged (a deep ensemble), then the calibrated interval."""
+
+    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1):
+        super().__init__()
+        self.arch = arch
+        self.window = window
+        self.members = members
+        self.normaliser = Normaliser(norm)
+        features = len(norm.sensor_columns)
+        bodies = []
+        for _ in range(members):
+            if arch == "cnn":
+                bodies.append(CnnBody(features, window))
+            elif arch == "transformer":
+                bodies.append(TransformerBody(features, window))
+            else:
+                raise ValueError(f"unknown arch {arch!r}")
+        self.bodies = nn.ModuleList(bodies)
+        self.heads = nn.ModuleList([nn.Linear(b.out_features, 3) for b in bodies])
+        self.register_buffer("scale", torch.tensor(float(scale)))
+        # Conformal offsets (in output units) added below q05 and above q95; zero until calibrated.
+        self.register_buffer("offsets", torch.zeros(2))
+
+    def member_heads(self, raw: torch.Tensor, noise: float = 0.0) -> list[torch.Tensor]:
+        """Each member's (B, 3) point, q05, q95 in units of `scale` (training outputs)."""
+        z = self.normaliser(raw)
+        if noise > 0:
+            z = z + noise * torch.randn_like(z)
+        return [head(body(z)) for body, head in zip(self.bodies, self.heads)]
+
+    def raw_heads(self, raw: torch.Tensor) -> torch.Tensor:
+        outs = self.member_heads(raw)
+        return outs[0] if len(outs) == 1 else torch.stack(outs).mean(0)
+
+    def forward(self, raw: torch.Tensor) -> torch.Tensor:
+        h = self.raw_heads(raw) * self.scale
+        point = torch.relu(h[:, 0])
+        lower = torch.relu(torch.minimum(h[:, 1] - self.offsets[0], point))
+        upper = torch.maximum(h[:, 2] + self.offsets[1], point)
+        return torch.stack([point, lower, upper], dim=1)
+
+
+def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """MSE for the point head plus pinball loss for the two quantile heads (targets already divided by scale)."""
+    mse = ((out[:, 0] - y) ** 2).mean()
+    pin = 0.0
+    for i, q in enumerate(QUANTILES, start=1):
+        e = y - out[:, i]
+        pin = pin + torch.maximum(q * e, (q - 1) * e).mean()
+    return mse + pin
+
+
+def conformal_offsets(q_lo: np.ndarray, q_hi: np.ndarray, truth: np.ndarray, level: float) -> tuple[float, float]:
+    """Asymmetric conformalised quantile regression (Romano et al. 2019): each side gets (1-level)/2 miscoverage."""
+    alpha = 1.0 - level
+    n = len(truth)
+    k = min(1.0, math.ceil((n + 1) * (1 - alpha / 2)) / n)
+    lo = float(np.quantile(q_lo - truth, k, method="higher"))
+    hi = float(np.quantile(truth - q_hi, k, method="higher"))
+    return lo, hi

@@ -1,0 +1,317 @@
+"""Train, compare, calibrate and export a RUL model.
+
+    python -m industrialmind_trainer.rul.train --subset FD001 --out services/rul-api/models
+
+Protocol (documented in docs/benchmarks.md): engines of the training file are split 70/10/20 (seeded) into
+train / calibration / validation. Every architecture is trained on the train engines; the calibration engines
+choose the epoch and the architecture and set the conformal offsets of the 90 % interval; the validation engines
+are touched once, at the end, to report RMSE, PHM08 score and coverage, each engine cut so that its true
+remaining life is uniform in [5, 150] cycles (several seeded draws, one cut per engine per draw).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from . import data as D
+from .export import torch_predict, write_model
+from .metrics import coverage, phm08_score, rmse
+from .models import RulNetwork, conformal_offsets, loss_fn
+
+INTERVAL_LEVEL = 0.9
+
+
+@dataclass
+class Dataset:
+    name: str  # model name, e.g. rul-cmapss-fd001
+    description: str
+    engines: dict[int, np.ndarray]
+    channels: list[str]
+    sensor_columns: list[int]
+    setting_columns: list[int]
+    conditions: int
+    cap: float
+    rul_unit: str
+    machine_type: str
+    machine_id_pattern: str
+    window: int
+    # Per-row true RUL when it is not simply "rows until the end" (simulator: hours).
+    rul: dict | None = None
+    protocol: str = f"validation engines cut so true RUL is uniform in [{D.MIN_TRUE_RUL}, {D.MAX_TRUE_RUL}] cycles"
+    sample_interval_ms: int | None = None
+
+    def windows(self, units, cap):
+        if self.rul is None:
+            return D.training_windows(self.engines, units, self.window, cap)
+        from . import simulator as S
+
+        return S.training_windows(self.engines, self.rul, units, self.window, cap)
+
+    def cuts(self, units, draws, seed):
+        if self.rul is None:
+            return D.truncated_samples(self.engines, units, self.window, draws, seed)
+        from . import simulator as S
+
+        return S.truncated_samples(self.engines, self.rul, units, self.window, draws, seed)
+
+
+def cmapss_dataset(subset: str, dataset_dir: str | None, window: int) -> Dataset:
+    return Dataset(
+        name=f"rul-cmapss-{subset.lower()}",
+        description=f"C-MAPSS {subset} (train_{subset}.txt)",
+        engines=D.load_subset(subset, dataset_dir),
+        channels=list(D.CHANNELS),
+        sensor_columns=list(D.SENSOR_COLUMNS),
+        setting_columns=list(D.SETTING_COLUMNS),
+        conditions=D.CONDITIONS[subset],
+        cap=D.RUL_CAP,
+        rul_unit="cycles",
+        machine_type="cmapss-turbofan",
+        machine_id_pattern=f"^cmapss-{subset.lower()}-",
+        window=window,
+    )
+
+
+def set_seed(seed: int) -> None:
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+
+
+def fit(model: RulNetwork, x: np.ndarray, y: np.ndarray, cal_x: np.ndarray, cal_y: np.ndarray, epochs: int,
+        batch: int, lr: float, log, weight_decay: float = 0.0, noise: float = 0.0, fraction: float = 1.0) -> dict:
+    """AdamW on the training windows (every ensemble member sees the same batches; their parameters are
+    disjoint, so this is independent training from different initialisations); keeps the epoch with the lowest
+    calibration RMSE of the averaged ensemble."""
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y / float(model.scale))
+    best = {"rmse": float("inf"), "epoch": -1, "state": None}
+    for epoch in range(epochs):
+        model.train()
+        # A random `fraction` of the windows each epoch: neighbouring windows overlap almost entirely, so the large
+        # subsets (FD002/FD004) learn as much per epoch from a sample as from all of them, in less time.
+        perm = torch.randperm(len(xt))[: max(batch, int(len(xt) * fraction))]
+        total, seen = 0.0, 0
+        started = time.time()
+        for i in range(0, len(perm), batch):
+            idx = perm[i : i + batch]
+            opt.zero_grad()
+            loss = sum(loss_fn(out, yt[idx]) for out in model.member_heads(xt[idx], noise))
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+            seen += len(idx)
+        sched.step()
+        cal_pred = torch_predict(model, cal_x)[:, 0]
+        score = rmse(cal_pred, cal_y)
+        log(f"  {model.arch} epoch {epoch + 1}/{epochs} loss {total / seen:.4f} cal RMSE {score:.2f} ({time.time() - started:.0f}s)")
+        if score < best["rmse"]:
+            best = {"rmse": score, "epoch": epoch + 1, "state": {k: v.clone() for k, v in model.state_dict().items()}}
+    model.load_state_dict(best["state"])
+    return {"cal_rmse": best["rmse"], "best_epoch": best["epoch"], "epochs": epochs}
+
+
+def evaluate(model: RulNetwork, ds: Dataset, units: list[int], draws: int, seed: int) -> dict:
+    """Metrics per draw (one cut per engine), averaged; PHM08 is the sum over engines of one draw."""
+    per_draw = []
+    for k in range(draws):
+        x, y, _ = ds.cuts(units, 1, seed + 1000 + k)
+        out = torch_predict(model, x)
+        per_draw.append(
+            {
+                "rmse": rmse(out[:, 0], y),
+                "phm08": phm08_score(out[:, 0], y),
+                "coverage": coverage(out[:, 1], out[:, 2], y),
+                "mean_width": float(np.mean(out[:, 2] - out[:, 1])),
+            }
+        )
+    keys = per_draw[0].keys()
+    return {
+        "engines": len(units),
+        "draws": draws,
+        **{k: float(np.mean([d[k] for d in per_draw])) for k in keys},
+        **{f"{k}_std": float(np.std([d[k] for d in per_draw])) for k in ("rmse", "phm08", "coverage")},
+    }
+
+
+def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
+    torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    train_u, cal_u, val_u = D.split_engines(list(ds.engines), args.seed)
+    norm = D.fit_normalisation(
+        {u: ds.engines[u] for u in train_u}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
+    )
+    x, y = ds.windows(train_u, ds.cap)
+    cal_x, cal_y, _ = ds.cuts(cal_u, args.cal_draws, args.seed)
+    log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
+        f"{len(x)} training windows")
+    results: dict[str, dict] = {}
+    models: dict[str, RulNetwork] = {}
+    for arch in args.arch:
+        set_seed(args.seed)
+        members = args.members if arch == "cnn" else args.transformer_members
+        model = RulNetwork(arch, norm, ds.window, ds.cap, members)
+        started = time.time()
+        epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
+        info = fit(model, x, y, cal_x, cal_y, epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
+                   args.sample_fraction)
+        info["members"] = members
+        cal_out = torch_predict(model, cal_x)
+        # Raw quantile heads, before any offset, for the conformal scores.
+        with torch.no_grad():
+            heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * ds.cap
+        lo, hi = conformal_offsets(heads[:, 1], heads[:, 2], cal_y, INTERVAL_LEVEL)
+        model.offsets.copy_(torch.tensor([lo, hi]))
+        info["conformal_offsets"] = [lo, hi]
+        info["train_seconds"] = round(time.time() - started, 1)
+        info["parameters"] = sum(p.numel() for p in model.parameters())
+        info["validation"] = evaluate(model, ds, val_u, args.val_draws, args.seed)
+        info["cal_coverage_before_conformal"] = coverage(
+            np.maximum(np.minimum(heads[:, 1], cal_out[:, 0]), 0), np.maximum(heads[:, 2], cal_out[:, 0]), cal_y)
+        log(f"  {arch}: cal RMSE {info['cal_rmse']:.2f}, validation {json.dumps(info['validation'])}")
+        results[arch] = info
+        models[arch] = model
+    chosen = min(results, key=lambda a: results[a]["cal_rmse"])
+    model = models[chosen]
+    log(f"{ds.name}: chose {chosen} (lowest calibration RMSE)")
+    init = {
+        "arch": chosen,
+        "members": model.members,
+        "window": ds.window,
+        "scale": ds.cap,
+        "centroids": norm.centroids.tolist(),
+        "setting_scale": norm.setting_scale.tolist(),
+        "mean": norm.mean.tolist(),
+        "std": norm.std.tolist(),
+        "sensor_columns": norm.sensor_columns,
+        "setting_columns": norm.setting_columns,
+        "channels": norm.channels,
+    }
+    val_x, _, _ = ds.cuts(val_u, 1, args.seed + 7)
+    metadata = {
+        "name": ds.name,
+        "task": "rul",
+        "description": ds.description,
+        "machine_type": ds.machine_type,
+        "machine_id_pattern": ds.machine_id_pattern,
+        "rul_unit": ds.rul_unit,
+        "channels": ds.channels,
+        "window": ds.window,
+        "padding": "repeat-first-reading",
+        **({"sample_interval_ms": ds.sample_interval_ms} if ds.sample_interval_ms else {}),
+        "rul_cap": ds.cap,
+        "interval_level": INTERVAL_LEVEL,
+        "interval_method": "quantile heads (0.05, 0.95) + asymmetric conformal calibration on held-out engines",
+        "arch": chosen,
+        "normalisation": norm.to_json(),
+        "training": {
+            "dataset": ds.description,
+            "seed": args.seed,
+            "epochs": args.epochs,
+            "batch": args.batch,
+            "lr": args.lr,
+            "members": model.members,
+            "sample_fraction": args.sample_fraction,
+            "weight_decay": args.weight_decay,
+            "input_noise": args.noise,
+            "split": {"train": train_u, "calibration": cal_u, "validation": val_u},
+            "protocol": ds.protocol,
+            "command": " ".join(["train", "rul", *sys.argv[1:]]),
+        },
+        "metrics": {"chosen": chosen, "by_arch": results},
+        "torch_init": init,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    written = write_model(model, args.out, ds.name, metadata, val_x)
+    log(f"{ds.name}: wrote {args.out}/{ds.name}.onnx (parity max abs diff {written['parity_max_abs_diff']:.2e})")
+    return written
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="industrialmind train rul", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--subset", required=True, help="FD001|FD002|FD003|FD004|simulator")
+    p.add_argument("--data", help="C-MAPSS folder (default: ../shared/datasets/cmapss) or simulator CSV")
+    p.add_argument("--out", default="services/rul-api/models", help="folder for <name>.onnx/.json/.pt")
+    p.add_argument("--arch", default="cnn,transformer", help="comma-separated: cnn, transformer")
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--window", type=int, default=30)
+    p.add_argument("--members", type=int, default=1, help="CNN deep-ensemble size (outputs averaged)")
+    p.add_argument("--transformer-members", type=int, default=1, help="transformer deep-ensemble size")
+    p.add_argument("--transformer-epochs", type=int, help="epochs for the transformer (default: --epochs)")
+    p.add_argument("--sample-fraction", type=float, default=1.0, help="fraction of training windows per epoch")
+    p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--noise", type=float, default=0.0, help="Gaussian noise on normalised inputs while training")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--cal-draws", type=int, default=20, help="cuts per calibration engine")
+    p.add_argument("--val-draws", type=int, default=10, help="seeded validation draws (one cut per engine each)")
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args(argv)
+    args.arch = [a.strip() for a in args.arch.split(",") if a.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    subset = args.subset.upper() if args.subset.lower() != "simulator" else "simulator"
+    if subset == "simulator":
+        if not args.data:
+            print("--subset simulator needs --data CSV (bin/industrialmind train rul writes it)", file=sys.stderr)
+            return 2
+        datasets = simulator_datasets(args.data, args.window)
+    elif subset in D.SUBSETS:
+        datasets = [cmapss_dataset(subset, args.data, args.window)]
+    else:
+        print(f"--subset: expected FD001|FD002|FD003|FD004|simulator, got {args.subset!r}", file=sys.stderr)
+        return 2
+    for ds in datasets:
+        written = run(args, ds, log=lambda m: print(m, flush=True))
+        chosen = written["metrics"]["by_arch"][written["arch"]]["validation"]
+        print(json.dumps({"model_version": written["model_version"], "validation": chosen}), flush=True)
+    return 0
+
+
+def simulator_datasets(path: str, window: int) -> list[Dataset]:
+    """One dataset per simulator machine type; machine ids become integer unit numbers in sorted order."""
+    from . import simulator as S
+
+    out = []
+    for machine_type, machines in sorted(S.load_csv(path).items()):
+        ids = sorted(machines)
+        out.append(
+            Dataset(
+                name=f"rul-sim-{machine_type}",
+                description=f"simulated fleet, {machine_type}: {len(ids)} machines run to failure ({path})",
+                engines={i + 1: machines[m][0] for i, m in enumerate(ids)},
+                channels=list(S.CHANNELS),
+                sensor_columns=[0, 1, 2, 3],
+                setting_columns=[],
+                conditions=1,
+                cap=S.RUL_CAP_HOURS,
+                rul_unit="hours",
+                machine_type=machine_type,
+                machine_id_pattern=".*",
+                window=window,
+                rul={i + 1: machines[m][1] for i, m in enumerate(ids)},
+                protocol=(
+                    "validation machines cut so true RUL is uniform in "
+                    f"[{S.MIN_TRUE_RUL_HOURS}, {S.MAX_TRUE_RUL_HOURS}] hours"
+                ),
+                sample_interval_ms=S.sample_interval_ms(machines),
+            )
+        )
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
