@@ -52,7 +52,8 @@ async function trainerArgs(task: string, rest: readonly string[], ctx: CommandCo
     return ['-m', 'industrialmind_trainer', 'anomaly', ...args];
   }
   const subsetAt = args.indexOf('--subset');
-  const isSimulator = args.includes('--subset=simulator') || (subsetAt >= 0 && args[subsetAt + 1] === 'simulator');
+  const isSimulator =
+    args.includes('--subset=simulator') || (subsetAt >= 0 && args[subsetAt + 1] === 'simulator');
   if (isSimulator && !args.includes('--data') && !asksHelp) args.push('--data', await simulatorData(ctx));
   if (!hasOut && !asksHelp) args.push('--out', join(ctx.repoRoot, 'services', 'rul-api', 'models'));
   return ['-m', 'industrialmind_trainer.rul.train', ...args];
@@ -66,8 +67,7 @@ async function runTrain(argv: readonly string[], ctx: CommandContext): Promise<n
     ctx.stdout(renderCommandHelp(trainCommand, ctx));
     return task === undefined ? 2 : 0;
   }
-  if (!TASKS.includes(task))
-    throw new UsageError(`the task must be "anomaly" or "rul", got "${task}"`, NAME);
+  if (!TASKS.includes(task)) throw new UsageError(`the task must be "anomaly" or "rul", got "${task}"`, NAME);
   const python = trainerPython(ctx);
   const args = await trainerArgs(task, rest, ctx);
   return new Promise((resolve) => {
