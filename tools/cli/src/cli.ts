@@ -21,8 +21,6 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
   benchCommand,
-  trainCommand,
-  evalCommand,
   createHelpCommand(() => COMMANDS),
 ];
 

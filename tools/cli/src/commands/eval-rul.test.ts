@@ -81,7 +81,7 @@ describe('eval rul', () => {
   });
 
   it.each([
-    [['eval'], 'expected a task: rul'],
+    [['eval'], 'the task must be one of anomaly, rul'],
     [['eval', 'rul', '--out', 'x.csv'], '--test is required'],
     [['eval', 'rul', '--test', '/nope/test_FD001.txt', '--out', 'x'], 'does not exist'],
   ])('rejects %j with a usage error', async (argv, message) => {

@@ -29,7 +29,7 @@ const TASKS: Record<string, (argv: readonly string[], ctx: CommandContext) => Pr
 export const evalCommand: Command = {
   name: 'eval',
   summary:
-    'score a model on labelled data through the service code path: anomaly (F1, FAR, MAR), rul (RMSE, PHM08)',
+    'score a model on labelled data through the service code path: anomaly on SKAB or simulator runs, rul on C-MAPSS',
   synopsis: `${evalAnomalyCommand.synopsis}\n       ${BIN} ${evalRulCommand.synopsis}`,
   description:
     `anomaly: ${evalAnomalyCommand.description}\n\n${evalRulCommand.description}\n\n` +
