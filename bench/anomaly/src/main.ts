@@ -103,6 +103,17 @@ function post(agent: Agent, port: number, path: string, body: string): Promise<n
   });
 }
 
+function get(agent: Agent, port: number, path: string): Promise<number> {
+  return new Promise((resolveStatus, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolveStatus(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number>> {
   const child = fork(join(__dirname, 'server.js'), [modelDir], {
     execArgv: ['--max-semi-space-size=64'],
@@ -171,6 +182,39 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
     const { latencies, errors, elapsedMs } = await run(durationSec);
     const cpuAfter = await cpu();
     const serverCpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
+    // Closed loop (4 requests in flight), alternating: server CPU per bare GET /healthz (HTTP stack only) and
+    // per POST /predict, so what scoring adds on top of the HTTP stack is read within one run.
+    const closedLoop = async (n: number, send: (k: number) => Promise<number>): Promise<number> => {
+      const before = await cpu();
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < n) {
+          const status = await send(next++);
+          if (status !== 200) throw new Error(`closed loop answered ${status}`);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      const after = await cpu();
+      return (after.user - before.user + (after.system - before.system)) / n;
+    };
+    const healthz = (): Promise<number> => get(agent, port, '/healthz');
+    const predictOne = (k: number): Promise<number> =>
+      post(
+        agent,
+        port,
+        '/predict',
+        JSON.stringify({
+          machine_id: `m-${k % machineCount}`,
+          machine_type: machineType,
+          readings: makeReading(channels, random),
+        }),
+      );
+    const healthzCpu: number[] = [];
+    const predictCpu: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      healthzCpu.push(await closedLoop(2000, healthz));
+      predictCpu.push(await closedLoop(2000, predictOne));
+    }
     return {
       requests: latencies.length + errors,
       errors,
@@ -181,6 +225,8 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       max_ms: percentile(latencies, 100),
       server_cpu_us_per_request: serverCpuUs / (latencies.length + errors),
       server_system_cpu_share: (cpuAfter.system - cpuBefore.system) / serverCpuUs,
+      closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu, 50),
+      closed_loop_predict_cpu_us_per_request: percentile(predictCpu, 50),
     };
   } finally {
     agent.destroy();

@@ -96,6 +96,32 @@ describe(createHttpApp.name, () => {
       });
     });
 
+    it('builds the request logger only when a request logs', async () => {
+      const logs = createCapturedLogger({ level: 'info' });
+      const child = jest.spyOn(logs.logger, 'child');
+      const sut = createHttpApp({
+        logger: logs.logger,
+        registry: new Registry(),
+        readiness: () => true,
+        routes: (app) => {
+          app.get('/quiet', (_req, res) => {
+            res.json({ ok: true });
+          });
+          app.get('/chatty', (req, res) => {
+            req.log.info('handled');
+            res.json({ ok: true });
+          });
+        },
+      });
+
+      await request(sut).get('/quiet').expect(200);
+      expect(child).not.toHaveBeenCalled();
+
+      await request(sut).get('/chatty').set('x-request-id', 'chatty-1').expect(200);
+      expect(child).toHaveBeenCalledTimes(1);
+      expect(logs.find('handled')).toMatchObject({ request_id: 'chatty-1' });
+    });
+
     it('generates one when absent or malformed', async () => {
       const { sut } = build();
 

@@ -53,7 +53,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.send(await registry.metrics());
   });
 
-  app.use(redMetrics(registry));
+  app.use(redMetrics(registry, logger));
   app.use(express.json({ limit: bodyLimit }));
   if (identify) app.use(identifyCaller(identify));
 

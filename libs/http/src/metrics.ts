@@ -1,4 +1,5 @@
 import { trace } from '@opentelemetry/api';
+import type { Logger } from '@industrialmind/logger';
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
@@ -37,7 +38,7 @@ interface RouteLike {
  * RED metrics per route: `http_requests_total{method,route,status}` and `http_request_duration_seconds`. The route
  * label is the matched pattern (`/machines/:id`), never the raw path, so cardinality stays bounded.
  */
-export function redMetrics(registry: Registry): RequestHandler {
+export function redMetrics(registry: Registry, logger?: Pick<Logger, 'isLevelEnabled'>): RequestHandler {
   const requests = once(
     registry,
     'http_requests_total',
@@ -91,7 +92,9 @@ export function redMetrics(registry: Registry): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       requests.inc(labels);
       duration.observe(labels, seconds);
-      req.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request completed');
+      // Checked on the app logger first, so requests that never log do not build a request-scoped child.
+      if (logger?.isLevelEnabled('debug') ?? true)
+        req.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request completed');
     });
     next();
   };

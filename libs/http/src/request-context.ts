@@ -36,7 +36,15 @@ export function requestContext(logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get(REQUEST_ID_HEADER);
     req.requestId = incoming !== undefined && ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ request_id: req.requestId });
+    // The child logger is made on first use: with redaction configured, pino's child() costs more than a
+    // whole small request, and most requests never log.
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => (log ??= logger.child({ request_id: req.requestId })),
+      set: (value: Logger) => (log = value),
+    });
     res.setHeader(REQUEST_ID_HEADER, req.requestId);
     next();
   };

@@ -23,6 +23,8 @@ export function createApp(deps: AppDeps): Express {
     readiness: deps.isReady,
     ...(deps.identify ? { identify: deps.identify } : {}),
     routes: (app) => {
+      // Scores are answers to one request, never re-fetched: hashing every body for an ETag is wasted work.
+      app.set('etag', false);
       app.use(
         predictRouter({
           scorers: deps.scorers,

@@ -2,7 +2,7 @@ import type { ScoringResult } from '@industrialmind/anomaly-scoring';
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import { requireRole, validate } from '@industrialmind/http';
 import { Router, type RequestHandler } from 'express';
-import type { RegistryResult, ScorerRegistry } from '../domain/scorer-registry';
+import type { RegistryResult, ScorerRegistry, ServedModel } from '../domain/scorer-registry';
 import type { AnomalyMetrics } from '../metrics';
 import { recordResults } from '../record-results';
 import { PredictBatchRequest, PredictRequest } from './predict.schemas';
@@ -46,21 +46,29 @@ function checkChannels(
     throw new AppError(ErrorCode.NOT_FOUND, `no anomaly model for machine type "${machineType}"`, {
       details: { machine_type: machineType, served: scorers.all().map((m) => m.machineType) },
     });
-  const known = new Set(model.metadata.channels);
-  const problems: { location: string; path: string; message: string }[] = [];
+  const known = channelSet(model.metadata);
+  let problems: { location: string; path: string; message: string }[] | undefined;
   rows.forEach((row, i) => {
-    for (const channel of Object.keys(row))
+    for (const channel in row)
       if (!known.has(channel))
-        problems.push({
+        (problems ??= []).push({
           location: 'body',
           path: path(i, channel),
           message: `unknown channel for ${machineType} (model channels: ${model.metadata.channels.join(', ')})`,
         });
   });
-  if (problems.length > 0)
+  if (problems)
     throw new AppError(ErrorCode.VALIDATION_FAILED, 'request validation failed', {
       details: problems.slice(0, 100),
     });
+}
+
+// One Set per loaded model's metadata, not one per request.
+const channelSets = new WeakMap<ServedModel['metadata'], ReadonlySet<string>>();
+function channelSet(metadata: ServedModel['metadata']): ReadonlySet<string> {
+  let set = channelSets.get(metadata);
+  if (!set) channelSets.set(metadata, (set = new Set(metadata.channels)));
+  return set;
 }
 
 /**
