@@ -7,6 +7,7 @@ import {
 import {
   componentId,
   createMemoryGraphStore,
+  createPlantCachedGraphStore,
   generateDemoPlant,
   importPlant,
   type PlantDocument,
@@ -154,7 +155,8 @@ export async function runTrial(
   const truth = componentId(info.machineId, info.component);
   const target = propagated ? targets[0]! : root;
 
-  const store = createMemoryGraphStore();
+  // Behind the plant cache, as graph-api runs (the import empties it; analyses are always read from the store).
+  const store = createPlantCachedGraphStore(createMemoryGraphStore());
   await importPlant(store, plant);
   const detector = new RobustZDetector(options.detector ?? DEFAULT_DETECTOR_OPTIONS);
   const onLine = new Set(line.map((m) => m.machineId));

@@ -101,17 +101,20 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `root-cause query latency on a ${result.nodes}-node plant (${result.relations} relations), ${result.queries} queries each\n`,
   );
-  process.stdout.write(`  backend    p50 ms   p99 ms   mean ms\n`);
+  process.stdout.write(`  backend        p50 ms   p99 ms   mean ms\n`);
   for (const b of result.backends) {
     process.stdout.write(
-      `  ${b.backend.padEnd(9)} ${b.p50Ms.toFixed(2).padStart(7)} ${b.p99Ms.toFixed(2).padStart(8)} ${b.meanMs.toFixed(2).padStart(9)}\n`,
+      `  ${b.backend.padEnd(13)} ${b.p50Ms.toFixed(2).padStart(7)} ${b.p99Ms.toFixed(2).padStart(8)} ${b.meanMs.toFixed(2).padStart(9)}\n`,
     );
   }
   process.stdout.write(
     `  neo4j/memory p99 ratio: ${result.p99Ratio.toFixed(1)}; import into Neo4j ${(result.importMs / 1000).toFixed(1)} s\n`,
   );
+  process.stdout.write(
+    `  plant cache (timed queries): ${result.cache.hits} hits, ${result.cache.misses} misses; rankings identical on all three backends: ${result.rankingsIdentical}/${result.rankingsCompared}\n`,
+  );
   writeJson(values.json, result);
-  return 0;
+  return result.rankingsIdentical === result.rankingsCompared ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

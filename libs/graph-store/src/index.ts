@@ -35,3 +35,10 @@ export {
   type PlantDocument,
 } from './plant';
 export { problemsOf } from './validation';
+export {
+  DEFAULT_PLANT_CACHE_ENTRIES,
+  PlantCachedGraphStore,
+  createPlantCachedGraphStore,
+  type PlantCacheOptions,
+  type PlantCacheStats,
+} from './plant-cache';

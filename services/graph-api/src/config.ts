@@ -1,7 +1,11 @@
 import { env, envSchema, loadConfig, type EnvSource } from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
-import { graphStoreConfigFromEnv, graphStoreEnv } from '@industrialmind/graph-store';
+import {
+  DEFAULT_PLANT_CACHE_ENTRIES,
+  graphStoreConfigFromEnv,
+  graphStoreEnv,
+} from '@industrialmind/graph-store';
 import { DEFAULT_ROOT_CAUSE_SETTINGS } from './domain/root-cause';
 
 // The only file of the service that reads process.env (STYLE.md, Configuration).
@@ -40,6 +44,12 @@ const schema = envSchema(
       .bool()
       .default(false)
       .describe('Require role engineer or admin (from the verified identity) for writes'),
+    GRAPH_API_PLANT_CACHE_ENTRIES: env
+      .int({ min: 0, max: 1_000_000 })
+      .default(DEFAULT_PLANT_CACHE_ENTRIES)
+      .describe(
+        'Graph reads of the static plant kept in memory for root-cause ranking, emptied on every graph write (0: off)',
+      ),
     ROOT_CAUSE_UPSTREAM_HOPS: env
       .int({ min: 1, max: 10 })
       .default(DEFAULT_ROOT_CAUSE_SETTINGS.upstreamHops)
@@ -70,6 +80,7 @@ const schema = envSchema(
       topicPartitions: e.GRAPH_API_TOPIC_PARTITIONS,
       seedDemoPlant: e.GRAPH_API_SEED_DEMO_PLANT,
       requireRoles: e.GRAPH_API_REQUIRE_ROLES,
+      plantCacheEntries: e.GRAPH_API_PLANT_CACHE_ENTRIES,
       rootCause: {
         upstreamHops: e.ROOT_CAUSE_UPSTREAM_HOPS,
         neighbourWindowMs: e.ROOT_CAUSE_NEIGHBOUR_WINDOW_MS,

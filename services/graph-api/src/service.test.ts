@@ -24,6 +24,7 @@ const settings = {
   topicPartitions: 3,
   seedDemoPlant: 0,
   requireRoles: false,
+  plantCacheEntries: 1_000,
   rootCause: DEFAULT_ROOT_CAUSE_SETTINGS,
 };
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');

@@ -1,6 +1,11 @@
 import { createDefaultMachineTypeRegistry, type MachineTypeRegistry } from '@industrialmind/contracts';
 import type { EventBus, Subscription } from '@industrialmind/event-bus';
-import { generateDemoPlant, importPlant, type GraphStore } from '@industrialmind/graph-store';
+import {
+  createPlantCachedGraphStore,
+  generateDemoPlant,
+  importPlant,
+  type GraphStore,
+} from '@industrialmind/graph-store';
 import { createMetricsRegistry, type IdentifyFn } from '@industrialmind/http';
 import type { Logger } from '@industrialmind/logger';
 import type { Express } from 'express';
@@ -18,6 +23,11 @@ export interface GraphApiSettings {
   /** Machines of the demo plant loaded into an empty graph at start; 0: none. */
   seedDemoPlant: number;
   requireRoles: boolean;
+  /**
+   * Reads of the static plant (nodes, traversals, expansions) kept in memory, emptied on every graph write made
+   * through this service (it must be the graph's only writer); 0 turns the cache off. Analyses are always read.
+   */
+  plantCacheEntries?: number;
   rootCause: RootCauseSettings;
 }
 
@@ -40,7 +50,14 @@ export function createService(deps: {
   registry?: Registry;
   identify?: IdentifyFn;
 }): GraphApiService {
-  const { settings, logger, ports } = deps;
+  const { settings, logger } = deps;
+  const cacheEntries = settings.plantCacheEntries ?? 0;
+  // Every read and write of the service goes through the cache, so each graph write empties it.
+  const store =
+    cacheEntries > 0
+      ? createPlantCachedGraphStore(deps.ports.store, { maxEntries: cacheEntries })
+      : deps.ports.store;
+  const ports = { bus: deps.ports.bus, store };
   const registry = deps.registry ?? createMetricsRegistry({ defaultLabels: { service: 'graph-api' } });
   const metrics = createGraphApiMetrics(registry);
   const machineTypes = deps.machineTypes ?? createDefaultMachineTypeRegistry();

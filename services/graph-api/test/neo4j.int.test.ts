@@ -52,6 +52,7 @@ describe('graph-api on a real Neo4j', () => {
         topicPartitions: 1,
         seedDemoPlant: 0,
         requireRoles: false,
+        plantCacheEntries: 1_000,
         rootCause: DEFAULT_ROOT_CAUSE_SETTINGS,
       },
       logger,
@@ -91,6 +92,37 @@ describe('graph-api on a real Neo4j', () => {
       expect(source).toBe('computed');
       expect(result).toEqual(JSON.parse(JSON.stringify(expected)));
       expect(result.candidates[0].component_id).toBe('centrifugal-pump-001/impeller');
+
+      // Served again from the plant cache: the same ranking. A graph write through the API empties the cache, so
+      // the next ranking sees it, exactly as the in-memory graph with the same write does.
+      const again = await request(sut.app)
+        .get('/root-cause')
+        .query({
+          machine_id: 'compressor-001',
+          time: String(T0 + 1),
+          contributions: 'pressure:0.9,power:0.1',
+        })
+        .expect(200);
+      expect(again.body.candidates).toEqual(result.candidates);
+      await request(sut.app).delete('/nodes/centrifugal-pump-001%2Fimpeller').expect(200);
+      await memory.deleteNode('centrifugal-pump-001/impeller');
+      const afterWrite = await request(sut.app)
+        .get('/root-cause')
+        .query({
+          machine_id: 'compressor-001',
+          time: String(T0 + 2),
+          contributions: 'pressure:0.9,power:0.1',
+        })
+        .expect(200);
+      const expectedAfter = await rankRootCauses(memory, {
+        machineId: 'compressor-001',
+        timestampMs: T0 + 2,
+        contributions: { pressure: 0.9, power: 0.1 },
+      });
+      expect(afterWrite.body.candidates).toEqual(JSON.parse(JSON.stringify(expectedAfter.candidates)));
+      expect(afterWrite.body.candidates.map((c: { component_id: string }) => c.component_id)).not.toContain(
+        'centrifugal-pump-001/impeller',
+      );
     } finally {
       await sut.stop();
       await bus.close();
