@@ -36,6 +36,10 @@ describe(parseDemoOptions.name, () => {
       '0',
       '--drain-timeout',
       '2',
+      '--speed',
+      '50',
+      '--fault',
+      'centrifugal-pump-001:cavitation:severity=1:start=10m',
       '--json',
     ]);
     expect(sut).toEqual({
@@ -47,6 +51,15 @@ describe(parseDemoOptions.name, () => {
       badEvery: 0,
       drainTimeoutSec: 2,
       json: true,
+      speed: 50,
+      faults: [
+        expect.objectContaining({
+          machineId: 'centrifugal-pump-001',
+          kind: 'cavitation',
+          severity: 1,
+          startInMs: 600_000,
+        }),
+      ],
     });
   });
 });
@@ -107,6 +120,9 @@ describe('industrialmind demo', () => {
     [['--profile', 'cloud'], '--profile must be lite'],
     [['--machines', '1', '--rate', '2000'], 'too high for 1 machines'],
     [['--bad-every', '1'], '--bad-every must be 0 (off) or at least 2'],
+    [['--speed', '0'], '--speed must be a number above 0'],
+    [['--fault', 'pump'], 'expected MACHINE:KIND'],
+    [['--fault', 'no-such-machine-001:cavitation', '--port', '0'], 'no-such-machine-001'],
   ])('rejects %j with exit 2: %s', async (args, message) => {
     const fake = createFakeContext();
     expect(await runCli(['demo', ...args], fake.ctx)).toBe(2);

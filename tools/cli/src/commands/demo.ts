@@ -5,6 +5,7 @@ import { UsageError, intOption, parseCommandArgs, positiveNumberOption, type Opt
 import { BIN, renderCommandHelp, type Command, type CommandContext } from '../command';
 import { runDemo, type DemoOptions } from '../demo/run-demo';
 import { createCommandLogger, fleetSizeAndRate, withStopSignal } from './shared';
+import { parseFaultOption } from './simulate';
 
 const NAME = 'demo';
 const DEFAULTS = { machines: 20, ratePerSec: 2000, badEvery: 1000, drainTimeoutSec: 15, port: 8082 };
@@ -68,6 +69,24 @@ const OPTIONS: readonly OptionSpec[] = [
     defaultText: String(DEFAULTS.drainTimeoutSec),
   },
   {
+    name: 'speed',
+    type: 'string',
+    valueName: 'N',
+    description:
+      'simulated seconds per second (the readings/s stay --rate); the anomaly models calibrate on 400 simulated ' +
+      'seconds per machine, so --speed 100 shows anomalies, root causes and alerts within a minute',
+    defaultText: '1',
+  },
+  {
+    name: 'fault',
+    type: 'string',
+    multiple: true,
+    valueName: 'MACHINE:KIND[:key=value...]',
+    description:
+      'inject a fault (repeatable, as in simulate), e.g. centrifugal-pump-001:cavitation:severity=1:start=20s; ' +
+      'start is counted from the demo start, and anomaly-api needs 400 readings per machine first',
+  },
+  {
     name: 'json',
     type: 'boolean',
     description: 'print one JSON object per line (start, progress, summary) instead of the table',
@@ -104,6 +123,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions | 'help' 
       DEFAULTS.drainTimeoutSec,
     port: intOption(NAME, 'port', values.port, { min: 0, max: 65_535 }) ?? DEFAULTS.port,
     json: values.json === true,
+    speed: positiveNumberOption(NAME, 'speed', values.speed, { max: 1000 }) ?? 1,
+    faults: Array.isArray(values.fault) ? values.fault.map(parseFaultOption) : [],
   };
 }
 
@@ -125,6 +146,8 @@ async function run(argv: readonly string[], ctx: CommandContext): Promise<number
       });
       return summary.exitCode;
     } catch (err) {
+      // A --fault naming a machine the fleet lacks: exit 2 with the usage, like any other bad option.
+      if (err instanceof UsageError) throw err;
       const code = (err as { code?: unknown }).code;
       const hint =
         code === 'EADDRINUSE'

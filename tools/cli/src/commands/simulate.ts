@@ -252,8 +252,13 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   };
 }
 
-/** Injects the command line's faults; an unknown machine or a bad combination is a UsageError. */
-function injectFaults(fleet: Fleet, faults: readonly FaultOption[], startMs: number): void {
+/** Injects the command line's faults; an unknown machine or a bad combination is a UsageError (of `command`). */
+export function injectFaults(
+  fleet: Fleet,
+  faults: readonly FaultOption[],
+  startMs: number,
+  command: string = NAME,
+): void {
   for (const fault of faults) {
     try {
       fleet.injectFault({
@@ -275,7 +280,7 @@ function injectFaults(fleet: Fleet, faults: readonly FaultOption[], startMs: num
             .map((m) => m.machineId)
             .join(', ')}${fleet.size > 4 ? ', ...' : ''})`
         : '';
-      throw new UsageError(`--fault ${fault.text}: ${err.message}${hint}`, NAME);
+      throw new UsageError(`--fault ${fault.text}: ${err.message}${hint}`, command);
     }
   }
 }

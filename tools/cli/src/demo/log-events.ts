@@ -4,5 +4,6 @@ export const DEMO_LOG_EVENTS = {
   producerFailed: 'demo.producer.failed',
   firstDeadLetter: 'demo.reading.dead_lettered',
   notDrained: 'demo.shutdown.not_drained',
+  chainNotDrained: 'demo.shutdown.chain_not_drained',
   unbalanced: 'demo.summary.unbalanced',
 } as const;

@@ -9,6 +9,16 @@ export interface ProgressRow {
   machinesSeen: number;
   deadLetters: number;
   lastDeadLetterReason: string | undefined;
+  /** With graph-api and alerts running: the chain anomaly → root cause → alert so far. */
+  chain?: { anomalies: number; analyses: number; openAlerts: number };
+}
+
+/** The chain's totals after the drain: anomaly events started, root-cause analyses stored, alerts. */
+export interface ChainSummary {
+  anomalyEvents: number;
+  analyses: number;
+  openAlerts: number;
+  alerts: number;
 }
 
 /** The end-of-run totals. */
@@ -25,6 +35,7 @@ export interface DemoSummary {
   /** Whether the shutdown closed every resource cleanly. */
   isCleanShutdown: boolean;
   exitCode: number;
+  chain?: ChainSummary;
 }
 
 export interface StartInfo {
@@ -64,6 +75,11 @@ const COLUMNS = [
   ['machines', 9],
   ['dlq', 6],
 ] as const;
+const CHAIN_COLUMNS = [
+  ['anomalies', 10],
+  ['causes', 7],
+  ['alerts', 7],
+] as const;
 
 /** Formats the demo's output: a fixed-width table for people, or one JSON object per line for scripts. */
 export interface DemoReporter {
@@ -98,13 +114,18 @@ export function createTableReporter(): DemoReporter {
         String(row.machinesSeen),
         String(row.deadLetters),
       ];
-      const line = `${cells.map((cell, i) => cell.padStart(COLUMNS[i]![1])).join(' ')}  ${truncate(
+      const columns: ReadonlyArray<readonly [string, number]> = row.chain
+        ? [...COLUMNS, ...CHAIN_COLUMNS]
+        : COLUMNS;
+      if (row.chain)
+        cells.push(String(row.chain.anomalies), String(row.chain.analyses), String(row.chain.openAlerts));
+      const line = `${cells.map((cell, i) => cell.padStart(columns[i]![1])).join(' ')}  ${truncate(
         row.lastDeadLetterReason ?? '-',
         REASON_CHARS,
       )}\n`;
       if (hasHeader) return line;
       hasHeader = true;
-      const header = `${COLUMNS.map(([name, width]) => name.padStart(width)).join(' ')}  last DLQ reason\n`;
+      const header = `${columns.map(([name, width]) => name.padStart(width)).join(' ')}  last DLQ reason\n`;
       return header + line;
     },
     summary(s) {
@@ -119,6 +140,12 @@ export function createTableReporter(): DemoReporter {
           ? `  balanced       yes: produced = written + dead-lettered (${s.produced} = ${s.written} + ${s.deadLettered})`
           : `  balanced       NO: produced != written + dead-lettered (${s.produced} != ${s.written} + ${s.deadLettered})`,
       ];
+      if (s.chain) {
+        lines.push(
+          `  anomaly chain  ${s.chain.anomalyEvents} anomaly events -> ${s.chain.analyses} root-cause analyses stored -> ` +
+            `${s.chain.openAlerts} open alerts (${s.chain.alerts} in all)`,
+        );
+      }
       if (!s.isCleanShutdown) lines.push('  shutdown was not clean: see the error log on stderr');
       return `${lines.join('\n')}\n`;
     },
@@ -151,6 +178,13 @@ export function createJsonReporter(): DemoReporter {
         machines_seen: row.machinesSeen,
         dead_letters: row.deadLetters,
         last_dlq_reason: row.lastDeadLetterReason ?? null,
+        ...(row.chain
+          ? {
+              anomaly_events: row.chain.anomalies,
+              analyses: row.chain.analyses,
+              open_alerts: row.chain.openAlerts,
+            }
+          : {}),
       }),
     summary: (s) =>
       line({
@@ -164,6 +198,14 @@ export function createJsonReporter(): DemoReporter {
         machines_seen: s.machinesSeen,
         clean_shutdown: s.isCleanShutdown,
         exit_code: s.exitCode,
+        ...(s.chain
+          ? {
+              anomaly_events: s.chain.anomalyEvents,
+              analyses: s.chain.analyses,
+              open_alerts: s.chain.openAlerts,
+              alerts: s.chain.alerts,
+            }
+          : {}),
       }),
   };
 }

@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { createMemoryEventBus, type EventBus } from '@industrialmind/event-bus';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
 import { createEmbeddedTimeSeriesStore } from '@industrialmind/timeseries-store';
+import { parseFaultOption } from '../commands/simulate';
 import { runDemo, type DemoOptions } from './run-demo';
+
+const MODEL_DIR = join(__dirname, '..', '..', '..', '..', 'models', 'anomaly');
 
 const OPTIONS: DemoOptions = {
   machines: 8,
@@ -37,6 +41,7 @@ function setup(bus: EventBus = createMemoryEventBus()) {
     output
       .trim()
       .split('\n')
+      .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { deps, stop, captured, lines, text: () => output };
 }
@@ -130,4 +135,68 @@ describe(runDemo.name, () => {
     first.stop.abort('SIGTERM');
     expect((await running).exitCode).toBe(0);
   }, 20_000);
+
+  it('carries an injected fault through anomaly-api to stored root causes and an open alert', async () => {
+    const { deps, stop, lines } = setup();
+    const fault = 'centrifugal-pump-001';
+    const running = runDemo(
+      {
+        ...OPTIONS,
+        machines: 4,
+        ratePerSec: 800,
+        badEvery: 0,
+        durationSec: undefined,
+        // 200 simulated seconds per second at one reading per machine and simulated second (the models' sample
+        // period): the 400-second cold start takes 2 s of wall time, and the fault starts right after it.
+        speed: 200,
+        faults: [parseFaultOption(`${fault}:cavitation:severity=1:start=420s`)],
+      },
+      { ...deps, anomalyModelDir: MODEL_DIR },
+    );
+    let chain: Record<string, unknown> | undefined;
+    const deadline = Date.now() + 40_000;
+    let analyses: Array<{ analysis_id: string; machine_id?: string }> = [];
+    let alerts: Array<{ machine_id: string; status: string }> = [];
+    while (Date.now() < deadline && (analyses.length === 0 || alerts.length === 0)) {
+      await sleep(500);
+      chain ??= lines().find((line) => line.type === 'chain');
+      if (!chain) continue;
+      const a = await fetch(`${String(chain.graph_api_url)}/analyses?limit=100`);
+      analyses = ((await a.json()) as { analyses: typeof analyses }).analyses;
+      const b = await fetch(`${String(chain.alerts_url)}/alerts?status=open`);
+      alerts = ((await b.json()) as { alerts: typeof alerts }).alerts;
+    }
+    expect(chain).toMatchObject({ type: 'chain', plant_machines: 4 });
+    expect(analyses.length).toBeGreaterThan(0);
+    expect(alerts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ machine_id: fault, status: 'open' })]),
+    );
+    // graph-api ranked the anomaly against the demo plant: the faulty machine is among the candidates.
+    const root = await fetch(`${String(chain!.graph_api_url)}/analyses?machine_id=${fault}&limit=1`).then(
+      async (r) => (await r.json()) as { analyses: Array<{ candidates: Array<{ machine_id: string }> }> },
+    );
+    expect(root.analyses[0]!.candidates.map((c) => c.machine_id)).toContain(fault);
+    stop.abort('SIGINT');
+    const sut = await running;
+
+    expect(sut).toMatchObject({ isBalanced: true, isCleanShutdown: true, exitCode: 0 });
+    expect(sut.chain!.anomalyEvents).toBeGreaterThan(0);
+    // One analysis per anomaly event (after the drain), deduplicated into at most one alert per machine and cause.
+    expect(sut.chain!.analyses).toBe(sut.chain!.anomalyEvents);
+    expect(sut.chain!.openAlerts).toBeGreaterThanOrEqual(1);
+    expect(sut.chain!.openAlerts).toBeLessThanOrEqual(sut.chain!.anomalyEvents);
+    const out = lines();
+    expect(out.at(-1)).toMatchObject({
+      type: 'summary',
+      analyses: sut.chain!.analyses,
+      open_alerts: sut.chain!.openAlerts,
+    });
+    expect(out.filter((line) => line.type === 'progress').at(-1)).toMatchObject({
+      anomaly_events: expect.any(Number),
+      open_alerts: expect.any(Number),
+    });
+    // Every port is closed after the run.
+    await expect(fetch(`${String(chain!.alerts_url)}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${String(chain!.graph_api_url)}/healthz`)).rejects.toThrow();
+  }, 60_000);
 });

@@ -11,6 +11,8 @@ import { createFleet } from '@industrialmind/simulation';
 import { createBusSink, createFleetRunner } from '@industrialmind/simulation/runtime';
 import { createEmbeddedTimeSeriesStore, type TimeSeriesStore } from '@industrialmind/timeseries-store';
 import { waitForStop, waitUntil } from '../commands/shared';
+import { injectFaults, type FaultOption } from '../commands/simulate';
+import { startChain, type Chain, type ChainCounts } from './chain';
 import { createCountingStore } from './counting-store';
 import { RUN_HEADER, createDeadLetterCounter } from './dead-letters';
 import { DEMO_LOG_EVENTS } from './log-events';
@@ -36,6 +38,14 @@ export interface DemoOptions {
   drainTimeoutSec: number;
   /** Port of the ingestion REST API on 127.0.0.1; 0 picks a free one. */
   port: number;
+  /** Faults injected into the fleet at start (`--fault`, as in `simulate`). */
+  faults?: readonly FaultOption[];
+  /**
+   * Simulated seconds per wall-clock second (default 1). The anomaly models average readings per simulated second
+   * and calibrate on 400 of them, so at 1 a machine is scored after about 7 minutes; at 100, after 4 s. The
+   * readings per wall-clock second stay `ratePerSec`; their timestamps run ahead of the clock.
+   */
+  speed?: number;
 }
 
 export interface DemoDeps {
@@ -57,10 +67,25 @@ export interface DemoDeps {
    * fleet from the same bus and serves its REST API on a free port of 127.0.0.1.
    */
   anomalyModelDir?: string;
+  /**
+   * With anomaly scoring on: also run graph-api (root causes into an in-memory graph seeded with the demo plant) and
+   * alerts (PGlite in memory) on the same bus, each with its REST API on a free port of 127.0.0.1. Default true.
+   */
+  withChain?: boolean;
 }
 
 /** The consumer group of anomaly-api, as the service uses it in production. */
 export const ANOMALY_GROUP = 'anomaly-api';
+
+/** Like waitUntil, for a condition that must ask something asynchronously. */
+async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
 
 /**
  * The lite profile of the data path in one process: the simulated fleet publishes readings (plus a few broken
@@ -88,12 +113,21 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     gracePeriodMs: 2 * drainTimeoutMs + 15_000,
   });
 
-  const fleet = createFleet({ size: options.machines, seed: options.seed, startMs: Date.now(), runId });
+  const speed = options.speed ?? 1;
+  const fleetStartMs = Date.now();
+  const clock = (): number => fleetStartMs + (Date.now() - fleetStartMs) * speed;
+  const fleet = createFleet({ size: options.machines, seed: options.seed, startMs: fleetStartMs, runId });
+  // Unknown machines are a usage error before anything is opened; the faults themselves are injected when the
+  // fleet starts, so `start=` counts from the first reading rather than from before the services' start-up.
+  const unknown = (options.faults ?? []).find((f) => fleet.machine(f.machineId) === undefined);
+  if (unknown) injectFaults(fleet, [unknown], Date.now(), 'demo');
   const runner = createFleetRunner({
     fleet,
     // Nothing in the lite data path reads the ground truth yet, so it is not published.
     sink: createBusSink({ publisher: bus, groundTruthTopic: null, headers }),
-    ratePerSec: options.ratePerSec,
+    // At speed N the fleet makes ratePerSec / N readings per simulated second, ratePerSec per wall-clock second.
+    ratePerSec: options.ratePerSec / speed,
+    clock,
     drainTimeoutMs,
     onEvent: (event) => {
       if (event.type === 'write-failed' && event.attempt === 1) {
@@ -148,6 +182,8 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
         })
       : undefined;
   const anomalyEvents = { started: 0, ended: 0, machines: new Set<string>() };
+  let chain: Chain | undefined;
+  let chainCounts: ChainCounts = { analyses: 0, openAlerts: 0, alerts: 0 };
 
   let ingestionUrl: string;
   let anomalyUrl: string | undefined;
@@ -165,11 +201,30 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     lifecycle.register('dlq-counter', () => dlqSubscription.stop());
     lifecycle.register('ingestion', () => ingestion.stop());
     if (anomaly) {
-      const anomalyHttp = await listen(anomaly.app, { host: '127.0.0.1', port: 0 });
-      lifecycle.register('anomaly-http', () => anomalyHttp.close());
-      anomalyUrl = `http://127.0.0.1:${anomalyHttp.port}`;
-      await anomaly.start();
-      lifecycle.register('anomaly-api', () => anomaly.stop());
+      // graph-api and alerts stop after anomaly-api (they consume what it publishes), before the stores close.
+      if (deps.withChain !== false) {
+        chain = await startChain({
+          bus,
+          logger,
+          lifecycle,
+          fleet: {
+            size: options.machines,
+            seed: options.seed,
+            machineIds: fleet.machines.map((m) => m.machineId),
+          },
+        });
+        const started = chain;
+        lifecycle.register('chain-drain', async () => {
+          if (!(await waitUntilAsync(() => started.isCaughtUp(), drainTimeoutMs))) {
+            logger.warn(
+              { event: DEMO_LOG_EVENTS.chainNotDrained, drain_timeout_ms: drainTimeoutMs },
+              'graph-api or alerts did not catch up before the drain timeout',
+            );
+          }
+          // The summary's counts, read while the stores are still open.
+          chainCounts = await started.counts();
+        });
+      }
       const eventsSubscription = await bus.subscribe(
         { topics: [TOPICS.ANOMALY_DETECTED], groupId: 'demo-anomaly-counter' },
         async (batch) => {
@@ -184,6 +239,11 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
         },
       );
       lifecycle.register('anomaly-counter', () => eventsSubscription.stop());
+      const anomalyHttp = await listen(anomaly.app, { host: '127.0.0.1', port: 0 });
+      lifecycle.register('anomaly-http', () => anomalyHttp.close());
+      anomalyUrl = `http://127.0.0.1:${anomalyHttp.port}`;
+      await anomaly.start();
+      lifecycle.register('anomaly-api', () => anomaly.stop());
     }
     lifecycle.register('drain', async () => {
       const isCaughtUp = () => store.pointsWritten + deadLetters.stats().deadLetters >= produced();
@@ -231,12 +291,39 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       : `anomaly-api: scoring ${types} on ${anomalyUrl} (try: curl '${anomalyUrl}/model')\n`;
     write(line);
   }
+  if (chain) {
+    write(
+      options.json
+        ? `${JSON.stringify({ type: 'chain', graph_api_url: chain.graphUrl, alerts_url: chain.alertsUrl, plant_machines: chain.plantMachines })}\n`
+        : `anomaly-detected -> graph-api (root causes, demo plant of ${chain.plantMachines} machines) on ${chain.graphUrl}\n` +
+            `                 -> alerts (PGlite in memory) on ${chain.alertsUrl}\n` +
+            `try:\n  curl '${chain.graphUrl}/analyses?limit=5'\n  curl '${chain.alertsUrl}/alerts?status=open'\n`,
+    );
+  }
 
+  try {
+    injectFaults(fleet, options.faults ?? [], clock(), 'demo');
+  } catch (err) {
+    await lifecycle.shutdown('start failed', { exitCode: 1 });
+    throw err;
+  }
   runner.start();
   injector.start();
   const startedAtMs = Date.now();
   let last = { atMs: startedAtMs, written: 0 };
+  let isRefreshing = false;
+  // The stores answer asynchronously: each line shows the counts of the previous refresh.
+  const refreshChainCounts = (): void => {
+    if (!chain || isRefreshing) return;
+    isRefreshing = true;
+    chain
+      .counts()
+      .then((counts) => void (chainCounts = counts))
+      .catch((err: unknown) => logger.debug({ err }, 'chain counts unavailable'))
+      .finally(() => void (isRefreshing = false));
+  };
   const report = (): void => {
+    refreshChainCounts();
     const now = Date.now();
     const d = deadLetters.stats();
     const seconds = Math.max((now - last.atMs) / 1000, 1e-3);
@@ -249,6 +336,15 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
         machinesSeen: store.machinesWritten,
         deadLetters: d.deadLetters,
         lastDeadLetterReason: d.lastReason,
+        ...(chain
+          ? {
+              chain: {
+                anomalies: anomalyEvents.started,
+                analyses: chainCounts.analyses,
+                openAlerts: chainCounts.openAlerts,
+              },
+            }
+          : {}),
       }),
     );
     last = { atMs: now, written: store.pointsWritten };
@@ -285,6 +381,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
     machinesSeen: store.machinesWritten,
     isCleanShutdown: shutdownCode === 0,
     exitCode: Math.max(shutdownCode, isBalanced ? 0 : 1),
+    ...(chain ? { chain: { anomalyEvents: anomalyEvents.started, ...chainCounts } } : {}),
   };
   // The anomaly line comes before the summary, which stays the last line (scripts read it).
   if (anomaly) {
