@@ -100,7 +100,6 @@ describe(createJsonlSink.name, () => {
 
   it('reports a file that cannot be written', async () => {
     const sut = createJsonlSink(join(dir, 'missing', 'x.jsonl'), { content: 'readings' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
 
     await expect(sut.write(samples)).rejects.toThrow(/ENOENT/);
   });

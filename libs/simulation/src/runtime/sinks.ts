@@ -131,9 +131,16 @@ export function createJsonlSink(path: string, options: JsonlSinkOptions): Sample
   stream.on('error', (err) => {
     failure = err;
   });
+  // The file is opened asynchronously: the first write waits for it, so a path that cannot be opened fails that
+  // write instead of being buffered and reported (or lost) later.
+  const opened = new Promise<void>((resolve) => {
+    stream.once('ready', () => resolve());
+    stream.once('error', () => resolve());
+  });
   const isReadings = options.content === 'readings';
   return {
     async write(samples) {
+      await opened;
       if (failure) throw failure;
       let text = '';
       let count = 0;
