@@ -375,3 +375,214 @@ export function encodeMaintenancePrediction(
 export function encodeAlert(value: Encodable<Alert>, options?: EncodeOptions): Buffer {
   return encode(TOPICS.ALERTS, value, options);
 }
+
+/**
+ * Most readings one sensor-readings message may carry in its batch form. With ~300 bytes a reading, the default
+ * 64 KiB message cap is reached first (~200 readings); this bounds the work one message can cause.
+ */
+export const MAX_READINGS_PER_MESSAGE = 1000;
+
+/** One element of a batch message that its contract rejects; the rest of the batch stands. */
+export interface RejectedReading {
+  /** 0-based position in the batch. */
+  index: number;
+  /** The element as received (already parsed JSON), to dead-letter on its own. */
+  value: unknown;
+  reason: string;
+  issues: ContractIssue[];
+}
+
+/** A decoded sensor-readings message: its valid readings in message order, and the rejected elements. */
+export interface SensorReadingsMessage {
+  readings: SensorReading[];
+  rejected: RejectedReading[];
+  /** True for the batch (JSON array) form, false for a single reading. */
+  batch: boolean;
+}
+
+function rejectedElement(index: number, value: unknown, issues: ContractIssue[]): RejectedReading {
+  const f = failure(
+    issues.map((issue) => ({ ...issue, path: `[${index}]${issue.path ? `.${issue.path}` : ''}` })),
+  );
+  return { index, value, reason: f.reason, issues: f.issues };
+}
+
+/**
+ * Parses one sensor-readings message in either form:
+ *
+ * - a single reading (a JSON object), as every 1.x writer sends: the result is one reading, or a failure for
+ *   the whole message, exactly as {@link parseSensorReading};
+ * - a **batch** (since 1.1): a JSON array of 1..{@link MAX_READINGS_PER_MESSAGE} readings of **one machine**
+ *   (the Kafka key), in time order. Each element is checked on its own: the valid ones are returned, each
+ *   invalid one (including one whose `machine_id` differs from the batch's first reading) is listed in
+ *   `rejected` with its reason, so a consumer dead-letters that element alone. A payload that is not JSON, too
+ *   large, empty or longer than the limit fails as a whole.
+ *
+ * Never throws for bad input.
+ */
+export function parseSensorReadings(
+  raw: unknown,
+  options: SensorReadingDecodeOptions,
+): ParseResult<SensorReadingsMessage> {
+  if (options.machineTypes === undefined) {
+    throw new AppError(
+      ErrorCode.INTERNAL,
+      'decoding sensor-readings needs options.machineTypes (a MachineTypeRegistry)',
+    );
+  }
+  const payload = readPayload(raw, checkMaxBytes(options.maxBytes));
+  if (!payload.ok) return payload;
+  const input = payload.value;
+  const codec = codecFor(TOPICS.SENSOR_READINGS);
+  if (!Array.isArray(input)) {
+    const single = validate(codec, input, options.machineTypes);
+    return single.ok ? { ok: true, value: { readings: [single.value], rejected: [], batch: false } } : single;
+  }
+  if (input.length === 0) {
+    return failure([
+      { code: IssueCode.TOO_SMALL, path: '', message: 'is an empty batch: send at least one reading' },
+    ]);
+  }
+  if (input.length > MAX_READINGS_PER_MESSAGE) {
+    return failure([
+      {
+        code: IssueCode.TOO_BIG,
+        path: '',
+        message: `is a batch of ${input.length} readings, over the limit of ${MAX_READINGS_PER_MESSAGE}`,
+      },
+    ]);
+  }
+  const readings: SensorReading[] = [];
+  const rejected: RejectedReading[] = [];
+  let machineId: string | undefined;
+  for (let index = 0; index < input.length; index++) {
+    const element: unknown = input[index];
+    const result = validate(codec, element, options.machineTypes);
+    if (!result.ok) {
+      rejected.push(rejectedElement(index, element, result.issues));
+      continue;
+    }
+    machineId ??= result.value.machine_id;
+    if (result.value.machine_id !== machineId) {
+      rejected.push(
+        rejectedElement(index, element, [
+          {
+            code: IssueCode.INCONSISTENT,
+            path: 'machine_id',
+            message: `is ${JSON.stringify(result.value.machine_id)} but this batch is machine ${JSON.stringify(machineId)}: a batch carries one machine's readings`,
+          },
+        ]),
+      );
+      continue;
+    }
+    readings.push(result.value);
+  }
+  return { ok: true, value: { readings, rejected, batch: true } };
+}
+
+export interface PackOptions extends EncodeOptions {
+  /** Most readings per message (default 100, at most {@link MAX_READINGS_PER_MESSAGE}). */
+  maxReadingsPerMessage?: number;
+}
+
+/** A message ready for the event bus: keyed by `machine_id`. */
+export interface PackedMessage {
+  key: string;
+  value: Buffer;
+  /** How many readings the message carries. */
+  count: number;
+}
+
+/**
+ * Validates readings and packs them into sensor-readings messages: grouped by machine (the Kafka key), in the
+ * order given within each machine, at most `maxReadingsPerMessage` readings and `maxBytes` bytes per message.
+ * A group of one is sent in the single-reading form, larger ones as a batch (see {@link parseSensorReadings}),
+ * so `maxReadingsPerMessage: 1` produces what 1.0 readers understand. Throws like {@link encode} for an invalid
+ * reading or one that alone exceeds `maxBytes`.
+ */
+export function packSensorReadings(
+  readings: ReadonlyArray<Encodable<SensorReading>>,
+  options: PackOptions = {},
+): PackedMessage[] {
+  const perMessage = options.maxReadingsPerMessage ?? 100;
+  if (!Number.isSafeInteger(perMessage) || perMessage < 1 || perMessage > MAX_READINGS_PER_MESSAGE) {
+    throw new AppError(
+      ErrorCode.INTERNAL,
+      `maxReadingsPerMessage must be an integer in 1..${MAX_READINGS_PER_MESSAGE}, got ${describeValue(perMessage)}`,
+    );
+  }
+  const maxBytes = checkMaxBytes(options.maxBytes);
+  const groups = new Map<string, Buffer[]>();
+  for (const reading of readings) {
+    const bytes = encode(TOPICS.SENSOR_READINGS, reading, options);
+    const group = groups.get(reading.machine_id);
+    if (group === undefined) groups.set(reading.machine_id, [bytes]);
+    else group.push(bytes);
+  }
+  const out: PackedMessage[] = [];
+  const OPEN = Buffer.from('[');
+  const COMMA = Buffer.from(',');
+  const CLOSE = Buffer.from(']');
+  for (const [key, parts] of groups) {
+    let chunk: Buffer[] = [];
+    let size = 1; // '[' and the commas and ']' are counted as each part's one extra byte
+    const emit = (): void => {
+      if (chunk.length === 1) out.push({ key, value: chunk[0]!, count: 1 });
+      else if (chunk.length > 1) {
+        const pieces: Buffer[] = [OPEN];
+        chunk.forEach((part, i) => {
+          if (i > 0) pieces.push(COMMA);
+          pieces.push(part);
+        });
+        pieces.push(CLOSE);
+        out.push({ key, value: Buffer.concat(pieces), count: chunk.length });
+      }
+      chunk = [];
+      size = 1;
+    };
+    for (const part of parts) {
+      if (chunk.length > 0 && (chunk.length >= perMessage || size + part.byteLength + 1 > maxBytes)) emit();
+      chunk.push(part);
+      size += part.byteLength + 1;
+    }
+    emit();
+  }
+  return out;
+}
+
+/** Why a message, or one element of a batch message, was not taken. */
+export interface SensorReadingRejection {
+  reason: string;
+  /** The first issue's code, for metrics. */
+  code: string;
+  /** Set when only one element of a batch was rejected: its index and value (the rest of the batch stands). */
+  element?: { index: number; value: unknown };
+}
+
+/**
+ * Decodes consumed sensor-readings messages (either form) into their valid readings, in message order, and
+ * reports every rejected message or batch element to `onRejected` (typically: dead-letter it and count it).
+ */
+export function collectSensorReadings<M extends { value: unknown }>(
+  messages: Iterable<M>,
+  options: SensorReadingDecodeOptions,
+  onRejected: (message: M, rejection: SensorReadingRejection) => void,
+): SensorReading[] {
+  const out: SensorReading[] = [];
+  for (const message of messages) {
+    const result = parseSensorReadings(message.value, options);
+    if (!result.ok) {
+      onRejected(message, { reason: result.reason, code: result.issues[0]?.code ?? 'invalid' });
+      continue;
+    }
+    for (const reading of result.value.readings) out.push(reading);
+    for (const r of result.value.rejected) {
+      onRejected(message, {
+        reason: r.reason,
+        code: r.issues[0]?.code ?? 'invalid',
+        element: { index: r.index, value: r.value },
+      });
+    }
+  }
+  return out;
+}

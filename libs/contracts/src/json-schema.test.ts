@@ -52,7 +52,7 @@ describe(generateJsonSchemas.name, () => {
       $id: 'sensor-readings.schema.json',
       'x-topic': 'sensor-readings',
       'x-kafka-key': 'machine_id',
-      'x-schema-version': '1.0',
+      'x-schema-version': '1.1',
       required: ['schema_version', 'reading_id', 'timestamp', 'machine_id', 'machine_type', 'readings'],
     });
     expect(sut).not.toHaveProperty('additionalProperties');

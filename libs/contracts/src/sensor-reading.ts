@@ -36,7 +36,7 @@ export const SensorReadingSchema = z
   .meta({
     title: 'sensor-readings message',
     description:
-      'One timestamped set of channel values from one machine. Topic sensor-readings, key machine_id. Readers accept any schema_version with their MAJOR and ignore fields they do not know.',
+      'One timestamped set of channel values from one machine. Topic sensor-readings, key machine_id. Readers accept any schema_version with their MAJOR and ignore fields they do not know. Since 1.1 a message may also be a batch: a JSON array of 1-1000 such readings of one machine, in time order (each element is validated, and dead-lettered, on its own).',
   });
 
 export type SensorReading = z.infer<typeof SensorReadingSchema>;

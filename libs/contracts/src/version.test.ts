@@ -53,7 +53,8 @@ describe(isTopic.name, () => {
     expect(ALL_TOPICS.every(isTopic)).toBe(true);
     expect(isTopic('sensor-readings.dlq')).toBe(false);
     expect(SCHEMA_VERSIONS).toEqual({
-      'sensor-readings': '1.0',
+      // 1.1: a message may be a batch of one machine's readings (a JSON array).
+      'sensor-readings': '1.1',
       'anomaly-detected': '1.0',
       'maintenance-predictions': '1.0',
       // 1.1: optional event_count and group_key (issue 7, alerts).

@@ -10,6 +10,8 @@ export const DLQ_HEADERS = {
   reason: 'x-dlq-reason',
   errors: 'x-dlq-errors',
   failedAt: 'x-dlq-failed-at',
+  /** For one element of a batch message dead-lettered alone: its 0-based index in the original message. */
+  batchIndex: 'x-dlq-batch-index',
 } as const;
 
 export interface DeadLetterInfo {
@@ -22,6 +24,8 @@ export interface DeadLetterInfo {
   /** Every error seen across attempts, oldest first. */
   errors: string[];
   failedAt: string;
+  /** Set when the record is one element of a batch message: its index there. */
+  batchIndex?: number;
   /** The original headers, without the dead-letter ones. */
   headers: MessageHeaders;
 }
@@ -45,6 +49,19 @@ export function toDeadLetter(message: IncomingMessage, groupId: string, errors: 
   };
 }
 
+/**
+ * One element of a message that carries several (e.g. a batch of sensor readings), as a message of its own to
+ * pass to `ctx.deadLetter`: the original coordinates, key and headers, the element's bytes as the value, and its
+ * index in the `x-dlq-batch-index` header. The rest of the message is handled normally.
+ */
+export function messagePart(message: IncomingMessage, value: Buffer | string, index: number): IncomingMessage {
+  return {
+    ...message,
+    value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
+    headers: { ...message.headers, [DLQ_HEADERS.batchIndex]: String(index) },
+  };
+}
+
 /** Reads the dead-letter headers back; undefined when the message is not a dead-letter record. */
 export function parseDeadLetter(message: IncomingMessage): DeadLetterInfo | undefined {
   const h = message.headers;
@@ -60,7 +77,9 @@ export function parseDeadLetter(message: IncomingMessage): DeadLetterInfo | unde
   } catch {
     errors = [h[DLQ_HEADERS.errors] ?? ''];
   }
+  const batchIndex = h[DLQ_HEADERS.batchIndex];
   return {
+    ...(batchIndex === undefined ? {} : { batchIndex: Number(batchIndex) }),
     originalTopic: topic,
     originalPartition: Number(h[DLQ_HEADERS.originalPartition]),
     originalOffset: h[DLQ_HEADERS.originalOffset] ?? '',

@@ -1,4 +1,4 @@
-import { encodeSensorReading, type SensorReading } from '@industrialmind/contracts';
+import { encodeSensorReading, packSensorReadings, type SensorReading } from '@industrialmind/contracts';
 import { sampleSensorReading } from '@industrialmind/contracts/testing';
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import {
@@ -97,6 +97,41 @@ describe('ingestion service', () => {
     const metrics = await request(sut.app).get('/metrics');
     expect(metrics.text).toMatch(/ingestion_dead_letters_total\{reason="invalid_json"[^}]*\} 1/);
     expect(metrics.text).toMatch(/ingestion_dead_letters_total\{reason="unknown_channel"[^}]*\} 1/);
+  });
+
+  it('writes the valid readings of batch messages and dead-letters only their invalid elements', async () => {
+    const batches = packSensorReadings(
+      Array.from({ length: 3 }, (_, m) => Array.from({ length: 30 }, (_, s) => reading(m, s))).flat(),
+      { maxReadingsPerMessage: 25 },
+    );
+    await bus.publish(
+      settings.topic,
+      batches.map((b) => ({ key: b.key, value: b.value })),
+    );
+    const broken = { ...reading(7, 1), readings: { temperature: 'hot' } };
+    await bus.publish(settings.topic, [
+      { key: 'mill-7', value: JSON.stringify([reading(7, 0), broken, reading(7, 2), reading(8, 3)]) },
+    ]);
+    const dead: IncomingMessage[] = [];
+    const dlq = await bus.subscribe(
+      { topics: [dlqTopicOf(settings.topic)], groupId: 'dlq-reader' },
+      async (b) => void dead.push(...b),
+    );
+    await waitFor(() => dead.length === 2);
+    await dlq.stop();
+    await waitFor(async () => (await count()) === 92);
+    expect(batches).toHaveLength(6);
+    const records = dead.map((m) => ({
+      ...parseDeadLetter(m)!,
+      value: JSON.parse(m.value.toString()) as unknown,
+    }));
+    expect(records.map((r) => r.batchIndex)).toEqual([1, 3]);
+    expect(records[0]!.value).toEqual(broken);
+    expect(records[0]!.reason).toContain('[1].readings.temperature');
+    expect(records[1]!.reason).toContain('[3].machine_id');
+    expect((await request(sut.app).get('/metrics')).text).toMatch(
+      /ingestion_dead_letters_total\{reason="inconsistent"[^}]*\} 1/,
+    );
   });
 
   it('holds readings while the store is down and writes them all when it is back, none dead-lettered', async () => {

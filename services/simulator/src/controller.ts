@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { MachineTypeRegistry } from '@industrialmind/contracts';
+import { TOPICS, type MachineTypeRegistry } from '@industrialmind/contracts';
 import { AppError, ErrorCode, isAppError } from '@industrialmind/errors';
 import type { Logger } from '@industrialmind/logger';
 import {
@@ -149,8 +149,15 @@ export function createSimulatorController(deps: ControllerDeps): SimulatorContro
   const fleetBus = instrument(deps.bus, metrics, 'fleet');
   const replayBus = instrument(deps.bus, metrics, 'replay');
   const topics = deps.topics ?? {};
+  const readingsTopic = topics.readings ?? TOPICS.SENSOR_READINGS;
+  const countReadings =
+    (source: PublishSource) =>
+    (topic: string, _messages: number, _ms: number, records: number): void => {
+      if (topic === readingsTopic) metrics.readingsPublished.inc({ source }, records);
+    };
   const busSink = createBusSink({
     publisher: fleetBus,
+    onPublished: countReadings('fleet'),
     ...(topics.readings === undefined ? {} : { readingsTopic: topics.readings }),
     groundTruthTopic: GROUND_TRUTH_ON_BUS.has(config.groundTruth.mode) ? topics.groundTruth : null,
     ...(deps.machineTypes === undefined ? {} : { machineTypes: deps.machineTypes }),
@@ -391,6 +398,7 @@ export function createSimulatorController(deps: ControllerDeps): SimulatorContro
           groundTruth: request.ground_truth,
           signal: abort.signal,
           onProgress: (p) => (state.progress = p),
+          onPublished: countReadings('replay'),
           clock,
           ...(topics.readings === undefined ? {} : { readingsTopic: topics.readings }),
           ...(topics.groundTruth === undefined ? {} : { groundTruthTopic: topics.groundTruth }),

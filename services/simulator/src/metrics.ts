@@ -5,6 +5,7 @@ export type PublishSource = 'fleet' | 'replay';
 
 export interface SimulatorMetrics {
   messagesPublished: Counter<'topic' | 'source'>;
+  readingsPublished: Counter<'source'>;
   publishDuration: Histogram<'topic' | 'source'>;
   publishFailures: Counter<'topic' | 'source'>;
   readingsAbandoned: Counter;
@@ -27,7 +28,8 @@ export interface MetricsProbe {
 
 /**
  * The simulator's metrics (snake_case, unit suffix, `_total` on counters). `simulator_messages_published_total`
- * counts acknowledged messages per topic: `topic="sensor-readings"` is the readings published.
+ * counts acknowledged Kafka messages per topic (a sensor-readings message carries a batch of one machine's
+ * readings); `simulator_readings_published_total` counts the readings in them.
  */
 export function createSimulatorMetrics(registry: Registry, probe: MetricsProbe): SimulatorMetrics {
   const registers = [registry];
@@ -36,6 +38,12 @@ export function createSimulatorMetrics(registry: Registry, probe: MetricsProbe):
       name: 'simulator_messages_published_total',
       help: 'Messages acknowledged by the event bus, by topic and source',
       labelNames: ['topic', 'source'],
+      registers,
+    }),
+    readingsPublished: new Counter({
+      name: 'simulator_readings_published_total',
+      help: 'Readings acknowledged by the event bus (in batch messages), by source',
+      labelNames: ['source'],
       registers,
     }),
     publishDuration: new Histogram({

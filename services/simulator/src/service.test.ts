@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createDefaultMachineTypeRegistry,
-  parseSensorReading,
+  parseSensorReadings,
+  collectSensorReadings,
   type SensorReading,
 } from '@industrialmind/contracts';
 import { createMemoryEventBus, type IncomingMessage } from '@industrialmind/event-bus';
@@ -182,16 +183,22 @@ describe(createService.name, () => {
     );
     await sut.start();
     sut.controller.start();
-    await waitFor(() => received.length >= 100, { description: '100 readings' });
+    const machineTypes = createDefaultMachineTypeRegistry();
+    const readings = () =>
+      received.flatMap((m) => {
+        const parsed = parseSensorReadings(m.value, { machineTypes });
+        return parsed.ok ? parsed.value.readings : [];
+      });
+    await waitFor(() => readings().length >= 100, { description: '100 readings' });
     await sut.stop();
     await subscription.stop();
     await bus.close();
 
-    const machineTypes = createDefaultMachineTypeRegistry();
     for (const message of received) {
-      const parsed = parseSensorReading(message.value, { machineTypes });
-      expect(parsed.ok).toBe(true);
-      expect(message.key).toBe(parsed.ok ? parsed.value.machine_id : '');
+      const parsed = parseSensorReadings(message.value, { machineTypes });
+      expect(parsed.ok && parsed.value.rejected).toEqual([]);
+      for (const reading of parsed.ok ? parsed.value.readings : [])
+        expect(message.key).toBe(reading.machine_id);
     }
   });
 
@@ -239,13 +246,14 @@ describe(createService.name, () => {
         { dataset: 'skab', path: join(dir, 'tiny.csv'), speed: 'max', timestamps: 'keep' },
         bus,
       );
-      await waitFor(() => received.length === 6, { description: 'six readings' });
+      const machineTypes = createDefaultMachineTypeRegistry();
+      const readings = () => collectSensorReadings(received, { machineTypes }, () => undefined);
+      await waitFor(() => readings().length === 6, { description: 'six readings' });
       await bus.close();
 
       expect(summary).toMatchObject({ readingsPublished: 6, machines: 1, isDone: true });
-      expect(received.map((m) => m.key)).toEqual(
-        Array(6).fill(`skab-${dir.split('/').pop()!.toLowerCase()}-tiny`),
-      );
+      expect(received.map((m) => m.key)).toEqual([`skab-${dir.split('/').pop()!.toLowerCase()}-tiny`]);
+      expect(readings()).toHaveLength(6);
     });
 
     it('replays a tiny C-MAPSS file with RUL ground truth', async () => {

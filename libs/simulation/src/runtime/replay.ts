@@ -18,7 +18,7 @@ import {
   type ReplayRecord,
 } from '../replay/record';
 import { parseSkabCsv } from '../replay/skab';
-import { createBusSink, type Publisher, type SampleSink } from './sinks';
+import { createBusSink, type BusSinkOptions, type Publisher, type SampleSink } from './sinks';
 import { abortableSleep } from './sleep';
 
 export type ReplayDataset = 'skab' | 'cmapss';
@@ -53,6 +53,10 @@ export interface ReplayOptions {
   machineTypes?: MachineTypeRegistry;
   /** Readings per publish; default 500. */
   batchSize?: number;
+  /** Readings per sensor-readings message (the contract's batch form); default 100, 1 for 1.0 readers. */
+  maxReadingsPerMessage?: number;
+  /** Called after each acknowledged publish, as {@link BusSinkOptions.onPublished}. */
+  onPublished?: BusSinkOptions['onPublished'];
   signal?: AbortSignal;
   onProgress?: (progress: ReplayProgress) => void;
   /** Least time between two progress reports; default 1000 ms (a final one always comes). */
@@ -151,6 +155,10 @@ export async function replay(options: ReplayOptions, bus: Publisher): Promise<Re
     ...(options.machineTypes === undefined ? {} : { machineTypes: options.machineTypes }),
     ...(options.readingsTopic === undefined ? {} : { readingsTopic: options.readingsTopic }),
     groundTruthTopic: options.groundTruth === false ? null : (options.groundTruthTopic ?? undefined),
+    ...(options.maxReadingsPerMessage === undefined
+      ? {}
+      : { maxReadingsPerMessage: options.maxReadingsPerMessage }),
+    ...(options.onPublished === undefined ? {} : { onPublished: options.onPublished }),
     onInvalid: (reading, err) => {
       linesSkipped += 1;
       if (problems.length < 20) {

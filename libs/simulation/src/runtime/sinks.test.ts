@@ -9,28 +9,45 @@ import { combineSinks, createBusSink, createJsonlSink } from './sinks';
 const samples = createFleet({ size: 3, seed: 1, startMs: Date.parse('2024-05-06T08:00:00Z') }).generate(6);
 
 describe(createBusSink.name, () => {
-  it('publishes readings and ground truth keyed by machine_id', async () => {
+  it("publishes each machine's readings as one batch message and ground truth, keyed by machine_id", async () => {
     const publisher = createRecordingPublisher();
-    const published: Array<[string, number]> = [];
+    const published: Array<[string, number, number]> = [];
     const sut = createBusSink({
       publisher,
       headers: { 'x-run': 'r1' },
-      onPublished: (topic, count) => published.push([topic, count]),
+      onPublished: (topic, count, _ms, records) => published.push([topic, count, records]),
     });
 
     const result = await sut.write(samples);
 
     expect(result).toEqual({ readings: 6, groundTruth: 6, invalid: 0 });
-    expect(publisher.values('sensor-readings').map((v) => v.reading_id)).toEqual(
-      samples.map((s) => s.reading!.reading_id),
-    );
+    const sent = publisher.values<{ reading_id: string; machine_id: string }>('sensor-readings');
+    expect(sent.map((v) => v.reading_id).sort()).toEqual(samples.map((s) => s.reading!.reading_id).sort());
+    for (const machine of new Set(samples.map((s) => s.reading!.machine_id))) {
+      expect(sent.filter((v) => v.machine_id === machine).map((v) => v.reading_id)).toEqual(
+        samples.filter((s) => s.reading!.machine_id === machine).map((s) => s.reading!.reading_id),
+      );
+    }
     expect(publisher.values('simulator-ground-truth')[0]).toEqual(samples[0]!.truth);
-    expect(publisher.messages.every((m) => m.key === JSON.parse(m.value.toString()).machine_id)).toBe(true);
+    for (const m of publisher.messages) {
+      const value = JSON.parse(m.value.toString()) as { machine_id: string } | Array<{ machine_id: string }>;
+      for (const v of Array.isArray(value) ? value : [value]) expect(v.machine_id).toBe(m.key);
+    }
     expect(publisher.messages[0]!.headers).toEqual({ 'x-run': 'r1' });
     expect(published.sort()).toEqual([
-      ['sensor-readings', 6],
-      ['simulator-ground-truth', 6],
+      ['sensor-readings', 3, 6],
+      ['simulator-ground-truth', 6, 6],
     ]);
+  });
+
+  it('sends one reading per message with maxReadingsPerMessage 1', async () => {
+    const publisher = createRecordingPublisher();
+    const sut = createBusSink({ publisher, groundTruthTopic: null, maxReadingsPerMessage: 1 });
+
+    await sut.write(samples);
+
+    expect(publisher.messages).toHaveLength(6);
+    expect(publisher.messages.every((m) => !m.value.toString().startsWith('['))).toBe(true);
   });
 
   it('can leave out the ground truth and use other topics', async () => {

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import {
   TOPICS,
   createDefaultMachineTypeRegistry,
-  encodeSensorReading,
+  packSensorReadings,
   type MachineTypeRegistry,
   type SensorReading,
 } from '@industrialmind/contracts';
@@ -56,13 +56,23 @@ export interface BusSinkOptions {
    * write (the simulator never builds one, so there it would be a bug).
    */
   onInvalid?: (reading: SensorReading, err: unknown) => void;
-  /** Called after each acknowledged publish with its topic, message count and duration. */
-  onPublished?: (topic: string, count: number, durationMs: number) => void;
+  /**
+   * Readings per `sensor-readings` message (default 100): a machine's readings of one write are sent as batches
+   * of up to this many (the contract's batch form, since 1.1), which is most of the cost saved at high rates.
+   * 1 sends one reading per message, the only form 1.0 readers understand.
+   */
+  maxReadingsPerMessage?: number;
+  /**
+   * Called after each acknowledged publish with its topic, message count, duration and the records those
+   * messages carry (readings or ground-truth records).
+   */
+  onPublished?: (topic: string, count: number, durationMs: number, records: number) => void;
 }
 
 /**
- * Publishes each reading to `sensor-readings` and its ground truth to `simulator-ground-truth`, both keyed by
- * `machine_id`, readings validated by the contract (`encodeSensorReading`). The two topics are published in
+ * Publishes readings to `sensor-readings`, each machine's readings of one write packed into batch messages
+ * (`packSensorReadings`, validated by the contract), and each ground-truth record to `simulator-ground-truth`,
+ * both keyed by `machine_id`. The two topics are published in
  * parallel; the write resolves when both are acknowledged.
  */
 export function createBusSink(options: BusSinkOptions): SampleSink {
@@ -71,35 +81,42 @@ export function createBusSink(options: BusSinkOptions): SampleSink {
   const readingsTopic = options.readingsTopic ?? TOPICS.SENSOR_READINGS;
   const groundTruthTopic =
     options.groundTruthTopic === undefined ? GROUND_TRUTH_TOPIC : options.groundTruthTopic;
-  const publish = async (topic: string, messages: PublishableMessage[]): Promise<void> => {
+  const maxReadingsPerMessage = options.maxReadingsPerMessage ?? 100;
+  const publish = async (topic: string, messages: PublishableMessage[], records: number): Promise<void> => {
     if (messages.length === 0) return;
     const started = performance.now();
     await publisher.publish(topic, messages);
-    onPublished?.(topic, messages.length, performance.now() - started);
+    onPublished?.(topic, messages.length, performance.now() - started, records);
   };
+  const pack = (readings: SensorReading[]): ReturnType<typeof packSensorReadings> =>
+    packSensorReadings(readings, { machineTypes, maxReadingsPerMessage });
   return {
     async write(samples) {
-      const readings: PublishableMessage[] = [];
-      const truths: PublishableMessage[] = [];
-      let invalid = 0;
-      for (const sample of samples) {
-        if (sample.reading !== undefined) {
-          let value: Buffer;
+      const valid: SensorReading[] = [];
+      for (const sample of samples) if (sample.reading !== undefined) valid.push(sample.reading);
+      let packed: ReturnType<typeof packSensorReadings>;
+      const rejected = new Set<SensorReading>();
+      try {
+        packed = pack(valid);
+      } catch (err) {
+        if (onInvalid === undefined) throw err;
+        // Find the culprits one by one (rare: only replayed files can hold readings the contract rejects).
+        for (const reading of valid) {
           try {
-            value = encodeSensorReading(sample.reading, { machineTypes });
-          } catch (err) {
-            if (onInvalid === undefined) throw err;
-            onInvalid(sample.reading, err);
-            invalid += 1;
-            continue;
+            pack([reading]);
+          } catch (problem) {
+            onInvalid(reading, problem);
+            rejected.add(reading);
           }
-          readings.push(
-            headers
-              ? { key: sample.reading.machine_id, value, headers }
-              : { key: sample.reading.machine_id, value },
-          );
         }
-        if (groundTruthTopic !== null) {
+        packed = pack(valid.filter((reading) => !rejected.has(reading)));
+      }
+      const invalid = rejected.size;
+      const truths: PublishableMessage[] = [];
+      if (groundTruthTopic !== null) {
+        for (const sample of samples) {
+          // A skipped reading's ground truth is skipped with it.
+          if (sample.reading !== undefined && rejected.has(sample.reading)) continue;
           const value = encodeGroundTruth(sample.truth);
           truths.push(
             headers
@@ -108,11 +125,15 @@ export function createBusSink(options: BusSinkOptions): SampleSink {
           );
         }
       }
+      const readings: PublishableMessage[] = packed.map(({ key, value }) =>
+        headers ? { key, value, headers } : { key, value },
+      );
+      const readingCount = valid.length - invalid;
       await Promise.all([
-        publish(readingsTopic, readings),
-        groundTruthTopic === null ? Promise.resolve() : publish(groundTruthTopic, truths),
+        publish(readingsTopic, readings, readingCount),
+        groundTruthTopic === null ? Promise.resolve() : publish(groundTruthTopic, truths, truths.length),
       ]);
-      return { readings: readings.length, groundTruth: truths.length, invalid };
+      return { readings: readingCount, groundTruth: truths.length, invalid };
     },
   };
 }

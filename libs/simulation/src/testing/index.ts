@@ -91,7 +91,7 @@ export interface PublishedMessage extends PublishableMessage {
 
 export interface RecordingPublisher extends Publisher {
   readonly messages: PublishedMessage[];
-  /** Values of one topic's messages, parsed as JSON. */
+  /** Values of one topic's messages, parsed as JSON; a batch message (a JSON array) gives each element. */
   values<T = Record<string, unknown>>(topic: string): T[];
   /** Makes the next `count` publishes reject with `error`. */
   failNext(count: number, error?: Error): void;
@@ -121,7 +121,12 @@ export function createRecordingPublisher(): RecordingPublisher {
       return maxInFlight;
     },
     values: <T>(topic: string) =>
-      messages.filter((m) => m.topic === topic).map((m) => JSON.parse(m.value.toString()) as T),
+      messages
+        .filter((m) => m.topic === topic)
+        .flatMap((m) => {
+          const value = JSON.parse(m.value.toString()) as T | T[];
+          return Array.isArray(value) ? value : [value];
+        }),
     failNext(count, error) {
       failures = count;
       if (error) failure = error;

@@ -1,10 +1,14 @@
 import {
+  collectSensorReadings,
   encodeAnomalyDetected,
-  parseSensorReading,
   type MachineTypeRegistry,
-  type SensorReading,
 } from '@industrialmind/contracts';
-import type { EventBus, OutgoingMessage, Subscription } from '@industrialmind/event-bus';
+import {
+  messagePart,
+  type EventBus,
+  type OutgoingMessage,
+  type Subscription,
+} from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import type { ScorerRegistry } from '../domain/scorer-registry';
 import { toAnomalyDetected } from '../domain/to-message';
@@ -29,8 +33,8 @@ export interface ReadingsConsumerOptions {
 }
 
 /**
- * sensor-readings → scorer → anomaly-detected. Each message is parsed with its contract (an invalid one goes to
- * the DLQ with the reason), the batch is scored in order, and the events it produces are published, keyed by
+ * sensor-readings → scorer → anomaly-detected. Each message (one reading or a batch of one machine's) is parsed
+ * with its contract (an invalid message or batch element goes to the DLQ with the reason), the batch is scored in order, and the events it produces are published, keyed by
  * machine_id, before the handler returns: offsets commit only after the events are acknowledged (at-least-once;
  * event ids are derived from the reading that started the event, so a redelivery repeats the same ids).
  */
@@ -47,20 +51,23 @@ export async function startReadingsConsumer(
       partitionsConcurrently: options.partitionsConcurrently,
     },
     async (batch, ctx) => {
-      const readings: SensorReading[] = [];
-      for (const message of batch) {
-        const result = parseSensorReading(message.value, { machineTypes });
-        if (result.ok) {
-          readings.push(result.value);
-          continue;
-        }
-        ctx.deadLetter(message, result.reason);
-        metrics.deadLetters.inc({ reason: result.issues[0]?.code ?? 'invalid' });
+      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
+        const { element } = rejected;
+        ctx.deadLetter(
+          element ? messagePart(message, JSON.stringify(element.value), element.index) : message,
+          rejected.reason,
+        );
+        metrics.deadLetters.inc({ reason: rejected.code });
         logger.debug(
-          { event: LogEvents.readingDeadLettered, partition: message.partition, offset: message.offset },
+          {
+            event: LogEvents.readingDeadLettered,
+            partition: message.partition,
+            offset: message.offset,
+            batch_index: element?.index,
+          },
           'reading dead-lettered',
         );
-      }
+      });
       if (readings.length === 0) return;
       const stopTimer = metrics.scoringDuration.startTimer({ source: 'stream' });
       const results = await scorers.score(

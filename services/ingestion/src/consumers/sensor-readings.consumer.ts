@@ -1,5 +1,5 @@
-import { parseSensorReading, TOPICS, type MachineTypeRegistry } from '@industrialmind/contracts';
-import type { EventBus, Subscription } from '@industrialmind/event-bus';
+import { collectSensorReadings, TOPICS, type MachineTypeRegistry } from '@industrialmind/contracts';
+import { messagePart, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import type { TimeSeriesStore } from '@industrialmind/timeseries-store';
 import { toPoint } from '../domain/to-point';
@@ -24,8 +24,8 @@ export interface ReadingsConsumerOptions {
 }
 
 /**
- * sensor-readings → TimeSeriesStore. Parse each message with its contract; an invalid one goes to the DLQ with
- * the reason; valid ones are written in batches, and the handler returns (so offsets commit) only after their
+ * sensor-readings → TimeSeriesStore. Parse each message with its contract (one reading or a batch of one
+ * machine's readings); an invalid message, or an invalid element of a batch, goes to the DLQ with the reason; valid ones are written in batches, and the handler returns (so offsets commit) only after their
  * write is durable. A store outage surfaces as UPSTREAM_* errors, on which the event bus holds the partitions
  * and retries with backoff until the store is back: backpressure, nothing dead-lettered, nothing lost.
  */
@@ -72,26 +72,27 @@ export async function startReadingsConsumer(
       },
     },
     async (batch, ctx) => {
-      const points = [];
-      for (const message of batch) {
-        const result = parseSensorReading(message.value, { machineTypes });
-        if (result.ok) {
-          points.push(toPoint(result.value));
-          continue;
-        }
-        ctx.deadLetter(message, result.reason);
-        metrics.deadLetters.inc({ reason: result.issues[0]?.code ?? 'invalid' });
+      // An invalid message goes to the DLQ whole; an invalid element of a batch alone, the rest is written.
+      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
+        const { element } = rejected;
+        ctx.deadLetter(
+          element ? messagePart(message, JSON.stringify(element.value), element.index) : message,
+          rejected.reason,
+        );
+        metrics.deadLetters.inc({ reason: rejected.code });
         logger.debug(
           {
             event: LogEvents.readingDeadLettered,
             topic,
             partition: message.partition,
             offset: message.offset,
-            reason: result.reason,
+            batch_index: element?.index,
+            reason: rejected.reason,
           },
           'reading dead-lettered',
         );
-      }
+      });
+      const points = readings.map(toPoint);
       await batcher.add(points);
       metrics.recordWritten(points.length);
     },

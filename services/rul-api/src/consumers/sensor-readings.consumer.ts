@@ -1,11 +1,11 @@
 import {
+  collectSensorReadings,
   encodeMaintenancePrediction,
-  parseSensorReading,
   type MachineTypeRegistry,
   type MaintenancePrediction,
   type SensorReading,
 } from '@industrialmind/contracts';
-import type { EventBus, Subscription } from '@industrialmind/event-bus';
+import { messagePart, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import { forecastBatch, type RulModel, type RulModelFolder } from '@industrialmind/rul-forecasting';
 import type { StreamState } from '../domain/stream-state';
@@ -32,7 +32,7 @@ export interface ReadingsConsumerOptions {
  * cadence is reached its forecast is computed (batched per model across the fetched batch) and published, and
  * the handler returns (so offsets commit) only after the publish was acknowledged: at-least-once. A prediction
  * names the reading it is based on (`reading_id`), so a consumer deduplicates a replay by (machine_id, reading_id).
- * Invalid readings go to the DLQ with the reason; readings of machines no model serves are skipped and counted.
+ * Invalid messages (or elements of a batch message) go to the DLQ with the reason; readings of machines no model serves are skipped and counted.
  */
 export async function startReadingsConsumer(
   deps: ReadingsConsumerDeps,
@@ -53,18 +53,24 @@ export async function startReadingsConsumer(
     },
     async (batch, ctx) => {
       const due = new Map<RulModel, Array<{ reading: SensorReading; rows: readonly Float64Array[] }>>();
-      for (const message of batch) {
-        const result = parseSensorReading(message.value, { machineTypes });
-        if (!result.ok) {
-          ctx.deadLetter(message, result.reason);
-          metrics.deadLetters.inc({ reason: result.issues[0]?.code ?? 'invalid' });
-          logger.debug(
-            { event: LogEvents.readingDeadLettered, partition: message.partition, offset: message.offset },
-            'reading dead-lettered',
-          );
-          continue;
-        }
-        const reading = result.value;
+      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
+        const { element } = rejected;
+        ctx.deadLetter(
+          element ? messagePart(message, JSON.stringify(element.value), element.index) : message,
+          rejected.reason,
+        );
+        metrics.deadLetters.inc({ reason: rejected.code });
+        logger.debug(
+          {
+            event: LogEvents.readingDeadLettered,
+            partition: message.partition,
+            offset: message.offset,
+            batch_index: element?.index,
+          },
+          'reading dead-lettered',
+        );
+      });
+      for (const reading of readings) {
         const model = models.select(reading.machine_type, reading.machine_id);
         if (!model) {
           metrics.readingsWithoutModel.inc({ machine_type: reading.machine_type });

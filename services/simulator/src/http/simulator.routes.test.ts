@@ -230,8 +230,9 @@ describe('simulator routes', () => {
       ]);
       const metrics = await request(sut.app).get('/metrics').expect(200);
       expect(metrics.text).toMatch(
-        /simulator_messages_published_total\{topic="sensor-readings",source="replay"\} 5/,
+        /simulator_messages_published_total\{topic="sensor-readings",source="replay"\} 1\n/,
       );
+      expect(metrics.text).toMatch(/simulator_readings_published_total\{source="replay"\} 5\n/);
     });
 
     it('replays C-MAPSS engines and can be stopped', async () => {

@@ -1,0 +1,44 @@
+import { DLQ_HEADERS, messagePart, parseDeadLetter, toDeadLetter } from './dead-letter';
+import type { IncomingMessage } from './port';
+
+const original: IncomingMessage = {
+  topic: 'sensor-readings',
+  partition: 3,
+  offset: '1042',
+  key: 'mill-1',
+  value: Buffer.from('[{"a":1},{"b":2}]'),
+  headers: { traceparent: '00-abc-def-01' },
+  timestampMs: 1_700_000_000_000,
+};
+
+describe(messagePart.name, () => {
+  it("dead-letters one element with the message's coordinates, key, headers and its index", () => {
+    const part = messagePart(original, '{"b":2}', 1);
+
+    const record = toDeadLetter(part, 'ingestion', ['[1].b: is not a channel']);
+    const info = parseDeadLetter({ ...original, topic: 'sensor-readings.dlq', ...record } as IncomingMessage);
+
+    expect(record.value.toString()).toBe('{"b":2}');
+    expect(record.key).toBe('mill-1');
+    expect(record.headers![DLQ_HEADERS.batchIndex]).toBe('1');
+    expect(info).toMatchObject({
+      originalTopic: 'sensor-readings',
+      originalPartition: 3,
+      originalOffset: '1042',
+      batchIndex: 1,
+      reason: '[1].b: is not a channel',
+      headers: { traceparent: '00-abc-def-01' },
+    });
+    expect(original.value.toString()).toBe('[{"a":1},{"b":2}]');
+  });
+
+  it('keeps a Buffer value as is, and a whole-message record has no batch index', () => {
+    const bytes = Buffer.from('x');
+    expect(messagePart(original, bytes, 0).value).toBe(bytes);
+
+    const info = parseDeadLetter({ ...original, ...toDeadLetter(original, 'g', ['bad']) } as IncomingMessage);
+
+    expect(info).toBeDefined();
+    expect(info!.batchIndex).toBeUndefined();
+  });
+});
