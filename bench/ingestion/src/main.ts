@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_READINGS_PER_MESSAGE } from '@industrialmind/contracts';
 import { createKafkaEventBus } from '@industrialmind/event-bus';
 import { uniqueName, waitFor } from '@industrialmind/testing';
 import { createInfluxTimeSeriesStore } from '@industrialmind/timeseries-store';
@@ -25,6 +26,8 @@ Options:
   --readings N        readings per round (default 500000)
   --machines N        machines they come from (default 1000)
   --rounds N          rounds of ceiling + end-to-end (default 3)
+  --per-message N     readings per Kafka message, one machine's consecutive readings (default 50; 1 = one
+                      reading per message, the 1.0 wire form)
   --batch N           points per line-protocol post and per ingestion write (default 5000)
   --concurrency N     line-protocol posts in flight for the ceiling (default 2)
   --partitions N      partitions of the benchmark topic (default 12)
@@ -144,6 +147,8 @@ async function endToEndRun(
   seconds: number;
 }> {
   const db = await createInfluxTestDatabase(url, { prefix: 'bench-e2e' });
+  // About 5,000 readings per publish call whatever the messages carry.
+  const publishChunk = Math.max(1, Math.round((5000 * w.messages.length) / w.readings));
   const topic = uniqueName('bench-readings');
   const bus = createKafkaEventBus({
     brokers,
@@ -159,8 +164,8 @@ async function endToEndRun(
       Array.from({ length: 4 }, async () => {
         while (next < w.messages.length) {
           const from = next;
-          next += 5000;
-          await bus.publish(topic, w.messages.slice(from, from + 5000));
+          next += publishChunk;
+          await bus.publish(topic, w.messages.slice(from, from + publishChunk));
         }
       }),
     );
@@ -186,8 +191,8 @@ async function endToEndRun(
       Array.from({ length: 4 }, async () => {
         while (next < w.messages.length) {
           const from = next;
-          next += 5000;
-          await bus.publish(topic, w.messages.slice(from, from + 5000));
+          next += publishChunk;
+          await bus.publish(topic, w.messages.slice(from, from + publishChunk));
         }
       }),
     ).then(() => performance.now());
@@ -196,19 +201,17 @@ async function endToEndRun(
     const metricsUrl = `http://127.0.0.1:${port}/metrics`;
     await waitFor(
       async () =>
-        metricSum(await (await fetch(metricsUrl)).text(), 'ingestion_readings_written_total') >=
-        w.messages.length,
+        metricSum(await (await fetch(metricsUrl)).text(), 'ingestion_readings_written_total') >= w.readings,
       {
         timeoutMs: 600_000,
         intervalMs: 100,
-        description: `${w.messages.length} readings written`,
+        description: `${w.readings} readings written`,
       },
     );
     const done = performance.now();
     const cpu = meter.stop();
     const counted = await store.countPoints({ fromMs: w.fromMs, toMs: w.toMs });
-    if (counted !== w.messages.length)
-      throw new Error(`InfluxDB holds ${counted} of ${w.messages.length} points`);
+    if (counted !== w.readings) throw new Error(`InfluxDB holds ${counted} of ${w.readings} points`);
     const published = await publishing;
     const metrics = await (await fetch(metricsUrl)).text();
     const writeSeconds = metricSum(metrics, 'ingestion_write_duration_seconds_sum');
@@ -216,8 +219,8 @@ async function endToEndRun(
     const points = metricSum(metrics, 'ingestion_write_batch_size_sum');
     const elapsed = (done - started) / 1000;
     return {
-      endToEnd: w.messages.length / elapsed,
-      publish: w.messages.length / ((published - started) / 1000),
+      endToEnd: w.readings / elapsed,
+      publish: w.readings / ((published - started) / 1000),
       // Store writes overlap (several partitions share the writer), so this can exceed 1.
       writeSecondsShare: writeSeconds / elapsed,
       meanBatch: writes > 0 ? points / writes : 0,
@@ -247,6 +250,7 @@ async function main(): Promise<void> {
       machines: { type: 'string', default: '1000' },
       rounds: { type: 'string', default: '3' },
       batch: { type: 'string', default: '5000' },
+      'per-message': { type: 'string', default: '50' },
       concurrency: { type: 'string', default: '2' },
       partitions: { type: 'string', default: '12' },
       compression: { type: 'string', default: 'none' },
@@ -267,6 +271,9 @@ async function main(): Promise<void> {
   const machines = int('machines', values.machines);
   const rounds = int('rounds', values.rounds);
   const batch = int('batch', values.batch);
+  const perMessage = int('per-message', values['per-message']);
+  if (perMessage > MAX_READINGS_PER_MESSAGE)
+    throw new UsageError(`--per-message must be at most ${MAX_READINGS_PER_MESSAGE}, got ${perMessage}`);
   const concurrency = int('concurrency', values.concurrency);
   const partitions = int('partitions', values.partitions);
   if (values.compression !== 'gzip' && values.compression !== 'none')
@@ -274,7 +281,7 @@ async function main(): Promise<void> {
   const compression: 'gzip' | 'none' = values.compression;
   const brokers = values.brokers.split(',');
   const url = values['influx-url'].replace(/\/+$/, '');
-  const workload = makeWorkload(readings, machines, Date.UTC(2026, 0, 1));
+  const workload = makeWorkload(readings, machines, Date.UTC(2026, 0, 1), perMessage);
 
   const servers: Servers = {
     kafka: pidListeningOn(portOf(brokers[0]!, 9092)),
@@ -302,7 +309,19 @@ async function main(): Promise<void> {
   const summary = {
     bench: 'ingestion',
     date: new Date().toISOString(),
-    settings: { readings, machines, rounds, batch, concurrency, partitions, compression, brokers, url },
+    settings: {
+      readings,
+      machines,
+      perMessage,
+      messages: workload.messages.length,
+      rounds,
+      batch,
+      concurrency,
+      partitions,
+      compression,
+      brokers,
+      url,
+    },
     ceiling: median(results.map((x) => x.ceiling)),
     endToEnd: median(results.map((x) => x.endToEnd)),
     drain: median(results.map((x) => x.drain)),
@@ -315,7 +334,7 @@ async function main(): Promise<void> {
       `| measure (median of ${rounds}) | readings/s |`,
       '|---|---|',
       `| InfluxDB ceiling: line protocol posted directly, ${batch}-point batches, ${concurrency} in flight | ${fmt(summary.ceiling)} |`,
-      `| end to end: producer -> Kafka -> ingestion -> InfluxDB, counted in InfluxDB | ${fmt(summary.endToEnd)} |`,
+      `| end to end: producer -> Kafka -> ingestion -> InfluxDB, counted in InfluxDB (${perMessage} readings per message) | ${fmt(summary.endToEnd)} |`,
       `| ratio end-to-end / ceiling | ${ratio.toFixed(3)} |`,
       `| ingestion alone: draining a topic filled beforehand | ${fmt(summary.drain)} |`,
       `| ratio drain / ceiling | ${(summary.drain / summary.ceiling).toFixed(3)} |`,

@@ -1,10 +1,16 @@
-import { encodeSensorReading, type SensorReading } from '@industrialmind/contracts';
+import {
+  createDefaultMachineTypeRegistry,
+  packSensorReadings,
+  type SensorReading,
+} from '@industrialmind/contracts';
 
 const TYPES = ['cnc-mill', 'centrifugal-pump', 'compressor', 'conveyor-motor'] as const;
 
 export interface Workload {
-  /** Kafka messages, keyed by machine. */
+  /** Kafka messages, keyed by machine, in time order; each carries `perMessage` readings of one machine. */
   messages: Array<{ key: string; value: Buffer }>;
+  /** Readings the messages carry in total (= lines). */
+  readings: number;
   /** The same readings as InfluxDB line protocol, one line each. */
   lines: string[];
   fromMs: number;
@@ -13,22 +19,34 @@ export interface Workload {
 
 /**
  * `count` sensor readings from `machines` machines, one every 10 ms per machine (distinct point keys), with the
- * four simulator channels; encoded once up front so the measured path does no generation work.
+ * four simulator channels; encoded once up front so the measured path does no generation work. A producer
+ * gathers each machine's readings for `perMessage` sample periods and sends them as one message (the contract's
+ * batch form; `perMessage` 1 is one reading per message), the way the simulator's sink packs what one tick
+ * produced; messages follow each other in time order across machines.
  */
 export function makeWorkload(
   count: number,
   machines: number,
   t0: number,
+  perMessage = 1,
   measurement = 'sensor_reading',
 ): Workload {
+  const machineTypes = createDefaultMachineTypeRegistry();
   const messages: Workload['messages'] = [];
   const lines: string[] = [];
+  let window: SensorReading[] = [];
+  const flush = (): void => {
+    for (const m of packSensorReadings(window, { machineTypes, maxReadingsPerMessage: perMessage }))
+      messages.push({ key: m.key, value: m.value });
+    window = [];
+  };
   for (let n = 0; n < count; n++) {
     const machine = n % machines;
     const seq = Math.floor(n / machines);
+    if (machine === 0 && seq % perMessage === 0) flush();
     const timestampMs = t0 + seq * 10;
     const r: SensorReading = {
-      schema_version: '1.0',
+      schema_version: '1.1',
       reading_id: `b-${machine}-${seq}`,
       timestamp: new Date(timestampMs).toISOString(),
       machine_id: `bench-m${machine}`,
@@ -41,7 +59,7 @@ export function makeWorkload(
       },
       metadata: { location: `line-${machine % 8}` },
     };
-    messages.push({ key: r.machine_id, value: encodeSensorReading(r) });
+    window.push(r);
     const fields = Object.entries(r.readings)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
@@ -49,5 +67,6 @@ export function makeWorkload(
       `${measurement},location=${r.metadata!.location},machine_id=${r.machine_id},machine_type=${r.machine_type} ${fields} ${timestampMs}`,
     );
   }
-  return { messages, lines, fromMs: t0, toMs: t0 + Math.ceil(count / machines) * 10 + 1 };
+  flush();
+  return { messages, readings: count, lines, fromMs: t0, toMs: t0 + Math.ceil(count / machines) * 10 + 1 };
 }

@@ -1,4 +1,4 @@
-import { DLQ_HEADERS, messagePart, parseDeadLetter, toDeadLetter } from './dead-letter';
+import { DLQ_HEADERS, deadLetterPart, messagePart, parseDeadLetter, toDeadLetter } from './dead-letter';
 import type { IncomingMessage } from './port';
 
 const original: IncomingMessage = {
@@ -40,5 +40,20 @@ describe(messagePart.name, () => {
 
     expect(info).toBeDefined();
     expect(info!.batchIndex).toBeUndefined();
+  });
+});
+
+describe(deadLetterPart.name, () => {
+  it('dead-letters the whole message, or one element of it as JSON with its index', () => {
+    const marked: Array<[IncomingMessage, string]> = [];
+    const ctx = { deadLetter: (m: IncomingMessage, reason: string) => void marked.push([m, reason]) };
+
+    deadLetterPart(ctx, original, 'not JSON');
+    deadLetterPart(ctx, original, '[1].b: unknown', { index: 1, value: { b: 2 } });
+
+    expect(marked[0]).toEqual([original, 'not JSON']);
+    expect(marked[1]![0].value.toString()).toBe('{"b":2}');
+    expect(marked[1]![0].headers[DLQ_HEADERS.batchIndex]).toBe('1');
+    expect(marked[1]![1]).toBe('[1].b: unknown');
   });
 });

@@ -1,4 +1,4 @@
-import type { IncomingMessage, MessageHeaders, OutgoingMessage } from './port';
+import type { BatchContext, IncomingMessage, MessageHeaders, OutgoingMessage } from './port';
 
 /** Header names of a dead-letter record; the value and key stay the original bytes so it can be replayed. */
 export const DLQ_HEADERS = {
@@ -54,12 +54,32 @@ export function toDeadLetter(message: IncomingMessage, groupId: string, errors: 
  * pass to `ctx.deadLetter`: the original coordinates, key and headers, the element's bytes as the value, and its
  * index in the `x-dlq-batch-index` header. The rest of the message is handled normally.
  */
-export function messagePart(message: IncomingMessage, value: Buffer | string, index: number): IncomingMessage {
+export function messagePart(
+  message: IncomingMessage,
+  value: Buffer | string,
+  index: number,
+): IncomingMessage {
   return {
     ...message,
     value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
     headers: { ...message.headers, [DLQ_HEADERS.batchIndex]: String(index) },
   };
+}
+
+/**
+ * Dead-letters a whole message, or only one element of it when `element` is given (its value is written as
+ * JSON, see {@link messagePart}); the rest of the message then counts as handled.
+ */
+export function deadLetterPart(
+  ctx: Pick<BatchContext, 'deadLetter'>,
+  message: IncomingMessage,
+  reason: string,
+  element?: { index: number; value: unknown },
+): void {
+  ctx.deadLetter(
+    element === undefined ? message : messagePart(message, JSON.stringify(element.value), element.index),
+    reason,
+  );
 }
 
 /** Reads the dead-letter headers back; undefined when the message is not a dead-letter record. */

@@ -1,5 +1,12 @@
 export * from './port';
-export { DLQ_HEADERS, messagePart, parseDeadLetter, toDeadLetter, type DeadLetterInfo } from './dead-letter';
+export {
+  DLQ_HEADERS,
+  deadLetterPart,
+  messagePart,
+  parseDeadLetter,
+  toDeadLetter,
+  type DeadLetterInfo,
+} from './dead-letter';
 export { DEFAULT_RETRY, DEFAULT_MAX_BATCH_SIZE } from './processing';
 export { partitionForKey } from './partitioner';
 export { MemoryEventBus, createMemoryEventBus, type MemoryEventBusOptions } from './memory.adapter';

@@ -57,6 +57,12 @@ export const simulatorEnv = {
     .default(100)
     .describe('Period of the publishing timer'),
   SIMULATOR_MAX_BATCH: env.int({ min: 1, max: 10_000 }).default(1000).describe('Most readings per publish'),
+  SIMULATOR_READINGS_PER_MESSAGE: env
+    .int({ min: 1, max: 1000 })
+    .default(100)
+    .describe(
+      "Most readings of one machine per sensor-readings message (the contract's batch form, 1.1); 1 = one reading per message, for 1.0 readers",
+    ),
   SIMULATOR_MAX_IN_FLIGHT: env
     .int({ min: 1, max: 64 })
     .default(4)
@@ -105,6 +111,7 @@ const schema = envSchema(simulatorEnv, (e) => ({
     isAutostart: e.SIMULATOR_AUTOSTART,
     tickMs: e.SIMULATOR_TICK_MS,
     maxBatch: e.SIMULATOR_MAX_BATCH,
+    readingsPerMessage: e.SIMULATOR_READINGS_PER_MESSAGE,
     maxInFlight: e.SIMULATOR_MAX_IN_FLIGHT,
   },
   groundTruth: { mode: e.SIMULATOR_GROUND_TRUTH, file: e.SIMULATOR_GROUND_TRUTH_FILE },

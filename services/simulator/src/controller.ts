@@ -157,6 +157,7 @@ export function createSimulatorController(deps: ControllerDeps): SimulatorContro
     };
   const busSink = createBusSink({
     publisher: fleetBus,
+    maxReadingsPerMessage: config.runner.readingsPerMessage,
     onPublished: countReadings('fleet'),
     ...(topics.readings === undefined ? {} : { readingsTopic: topics.readings }),
     groundTruthTopic: GROUND_TRUTH_ON_BUS.has(config.groundTruth.mode) ? topics.groundTruth : null,
@@ -399,6 +400,7 @@ export function createSimulatorController(deps: ControllerDeps): SimulatorContro
           signal: abort.signal,
           onProgress: (p) => (state.progress = p),
           onPublished: countReadings('replay'),
+          maxReadingsPerMessage: config.runner.readingsPerMessage,
           clock,
           ...(topics.readings === undefined ? {} : { readingsTopic: topics.readings }),
           ...(topics.groundTruth === undefined ? {} : { groundTruthTopic: topics.groundTruth }),

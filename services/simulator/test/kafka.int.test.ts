@@ -1,6 +1,6 @@
 // The simulator on a real broker: everything it reports as published is in the topic, once per reading id,
 // readable by a consumer group. Needs Kafka from infrastructure/local/kafka.sh (started by `make test`).
-import { createDefaultMachineTypeRegistry, parseSensorReading } from '@industrialmind/contracts';
+import { createDefaultMachineTypeRegistry, parseSensorReadings } from '@industrialmind/contracts';
 import { createKafkaEventBus, type EventBus } from '@industrialmind/event-bus';
 import { requireKafka, testKafkaBrokers } from '@industrialmind/event-bus/testing';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
@@ -58,10 +58,14 @@ describe('simulator on Kafka', () => {
             truths.add(JSON.parse(m.value.toString()).reading_id);
             continue;
           }
-          const parsed = parseSensorReading(m.value, { machineTypes });
+          // A message carries one machine's readings (a batch since contracts 1.1), all valid.
+          const parsed = parseSensorReadings(m.value, { machineTypes });
           if (!parsed.ok) throw new Error(parsed.reason);
-          expect(m.key).toBe(parsed.value.machine_id);
-          readings.set(parsed.value.reading_id, m.key);
+          expect(parsed.value.rejected).toEqual([]);
+          for (const reading of parsed.value.readings) {
+            expect(m.key).toBe(reading.machine_id);
+            readings.set(reading.reading_id, m.key);
+          }
         }
       },
     );

@@ -50,7 +50,11 @@ describe('replay on Kafka (--profile full)', () => {
     const subscription = await reader.subscribe(
       { topics: [readingsTopic, groundTruthTopic], groupId: uniqueName('cli-replay-reader') },
       async (messages) => {
-        for (const m of messages) counts[m.topic] = (counts[m.topic] ?? 0) + 1;
+        // Records, not messages: a readings message may carry a batch of one engine's cycles.
+        for (const m of messages) {
+          const value = JSON.parse(m.value.toString()) as unknown;
+          counts[m.topic] = (counts[m.topic] ?? 0) + (Array.isArray(value) ? value.length : 1);
+        }
       },
     );
     try {

@@ -4,7 +4,7 @@ import {
   type MachineTypeRegistry,
 } from '@industrialmind/contracts';
 import {
-  messagePart,
+  deadLetterPart,
   type EventBus,
   type OutgoingMessage,
   type Subscription,
@@ -52,18 +52,14 @@ export async function startReadingsConsumer(
     },
     async (batch, ctx) => {
       const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
-        const { element } = rejected;
-        ctx.deadLetter(
-          element ? messagePart(message, JSON.stringify(element.value), element.index) : message,
-          rejected.reason,
-        );
+        deadLetterPart(ctx, message, rejected.reason, rejected.element);
         metrics.deadLetters.inc({ reason: rejected.code });
         logger.debug(
           {
             event: LogEvents.readingDeadLettered,
             partition: message.partition,
             offset: message.offset,
-            batch_index: element?.index,
+            batch_index: rejected.element?.index,
           },
           'reading dead-lettered',
         );

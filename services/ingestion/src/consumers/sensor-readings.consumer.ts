@@ -1,5 +1,5 @@
 import { collectSensorReadings, TOPICS, type MachineTypeRegistry } from '@industrialmind/contracts';
-import { messagePart, type EventBus, type Subscription } from '@industrialmind/event-bus';
+import { deadLetterPart, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import type { TimeSeriesStore } from '@industrialmind/timeseries-store';
 import { toPoint } from '../domain/to-point';
@@ -74,11 +74,7 @@ export async function startReadingsConsumer(
     async (batch, ctx) => {
       // An invalid message goes to the DLQ whole; an invalid element of a batch alone, the rest is written.
       const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
-        const { element } = rejected;
-        ctx.deadLetter(
-          element ? messagePart(message, JSON.stringify(element.value), element.index) : message,
-          rejected.reason,
-        );
+        deadLetterPart(ctx, message, rejected.reason, rejected.element);
         metrics.deadLetters.inc({ reason: rejected.code });
         logger.debug(
           {
@@ -86,7 +82,7 @@ export async function startReadingsConsumer(
             topic,
             partition: message.partition,
             offset: message.offset,
-            batch_index: element?.index,
+            batch_index: rejected.element?.index,
             reason: rejected.reason,
           },
           'reading dead-lettered',

@@ -5,7 +5,7 @@ import {
   type MaintenancePrediction,
   type SensorReading,
 } from '@industrialmind/contracts';
-import { messagePart, type EventBus, type Subscription } from '@industrialmind/event-bus';
+import { deadLetterPart, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import { forecastBatch, type RulModel, type RulModelFolder } from '@industrialmind/rul-forecasting';
 import type { StreamState } from '../domain/stream-state';
@@ -54,18 +54,14 @@ export async function startReadingsConsumer(
     async (batch, ctx) => {
       const due = new Map<RulModel, Array<{ reading: SensorReading; rows: readonly Float64Array[] }>>();
       const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
-        const { element } = rejected;
-        ctx.deadLetter(
-          element ? messagePart(message, JSON.stringify(element.value), element.index) : message,
-          rejected.reason,
-        );
+        deadLetterPart(ctx, message, rejected.reason, rejected.element);
         metrics.deadLetters.inc({ reason: rejected.code });
         logger.debug(
           {
             event: LogEvents.readingDeadLettered,
             partition: message.partition,
             offset: message.offset,
-            batch_index: element?.index,
+            batch_index: rejected.element?.index,
           },
           'reading dead-lettered',
         );

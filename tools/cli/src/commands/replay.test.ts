@@ -25,7 +25,11 @@ describe(runReplay.name, () => {
     const subscription = await bus.subscribe(
       { topics: ['sensor-readings', 'simulator-ground-truth'], groupId: 'test-counter' },
       async (messages) => {
-        for (const m of messages) counts[m.topic] = (counts[m.topic] ?? 0) + 1;
+        // Records, not messages: a sensor-readings message may carry a batch of one machine's readings.
+        for (const m of messages) {
+          const value = JSON.parse(m.value.toString()) as unknown;
+          counts[m.topic] = (counts[m.topic] ?? 0) + (Array.isArray(value) ? value.length : 1);
+        }
       },
     );
     // Resolves once the counter consumer has seen what is expected (or after 2 s, and the assertion says what).
