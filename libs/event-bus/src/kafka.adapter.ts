@@ -77,6 +77,8 @@ export class KafkaEventBus implements EventBus {
   private producer: Producer | undefined;
   private admin: Admin | undefined;
   private connecting: Promise<void> | undefined;
+  private replacing: Promise<Producer> | undefined;
+  private producerResets = 0;
   private readonly subscriptions: KafkaSubscription[] = [];
 
   constructor(options: KafkaEventBusOptions) {
@@ -117,17 +119,51 @@ export class KafkaEventBus implements EventBus {
     });
   }
 
+  // Idempotence needs acks=all and one in-flight request per connection (kafkajs enforces the latter), so a
+  // retried produce can never be written twice nor reordered.
+  private createProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      // Java-compatible murmur2: a key maps to the same partition as with Kafka's own clients.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /**
+   * Replaces a producer whose idempotence state the broker no longer accepts (see {@link isProducerStateError}):
+   * a new producer gets a new producer id, so its sequence numbers start afresh. Concurrent callers that saw the
+   * same failed producer share one replacement.
+   */
+  private replaceProducer(failed: Producer): Promise<Producer> {
+    if (this.producer !== failed && this.producer !== undefined) return Promise.resolve(this.producer);
+    this.replacing ??= (async () => {
+      const next = this.createProducer();
+      try {
+        await next.connect();
+      } catch (err) {
+        await next.disconnect().catch(() => undefined);
+        throw err;
+      } finally {
+        this.replacing = undefined;
+      }
+      this.producer = next;
+      this.producerResets += 1;
+      await failed.disconnect().catch(() => undefined);
+      return next;
+    })();
+    return this.replacing;
+  }
+
+  /** Times the producer was replaced after the broker refused its sequence state (for tests and metrics). */
+  get producerResetCount(): number {
+    return this.producerResets;
+  }
+
   connect(): Promise<void> {
     this.connecting ??= (async () => {
-      // Idempotence needs acks=all and one in-flight request per connection (kafkajs enforces the latter),
-      // so a retried produce can never be written twice nor reordered.
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: true,
-        // Java-compatible murmur2: a key maps to the same partition as with Kafka's own clients.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
+      const producer = this.createProducer();
       const admin = this.kafka.admin();
       try {
         await producer.connect();
@@ -173,32 +209,49 @@ export class KafkaEventBus implements EventBus {
     if (messages.length === 0) return;
     await this.ready();
     const producer = this.producer!;
+    try {
+      await this.send(producer, topic, messages);
+    } catch (err) {
+      if (!isProducerStateError(err)) throw translate(err, `publish to ${topic}`);
+      // The broker refused the producer's sequence numbers (kafkajs can get out of step with the broker after a
+      // timed-out request, and then fails every later send to that partition). A new producer starts a new
+      // sequence; the send is repeated once. Whatever of it the broker had already written is written again:
+      // at-least-once, and our sinks are idempotent.
+      this.logger.warn(
+        { source: 'event-bus', topic, error: (err as Error).message },
+        'producer sequence refused by the broker; replacing the producer and sending again',
+      );
+      try {
+        await this.send(await this.replaceProducer(producer), topic, messages);
+      } catch (again) {
+        throw translate(again, `publish to ${topic}`);
+      }
+    }
+  }
+
+  private async send(producer: Producer, topic: string, messages: OutgoingMessage[]): Promise<void> {
     const compression = this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     const traceHeaders = injectTraceContext({});
     const hasTrace = Object.keys(traceHeaders).length > 0;
     const size = this.options.maxMessagesPerRequest;
-    try {
-      for (let i = 0; i < messages.length; i += size) {
-        const chunk = messages.slice(i, i + size);
-        await producer.send({
-          topic,
-          acks: -1,
-          compression,
-          // Our message shape is kafkajs's (it ignores timestampMs), so untraced messages go through uncopied.
-          messages: chunk.map((m) =>
-            !hasTrace && m.timestampMs === undefined
-              ? m
-              : {
-                  key: m.key,
-                  value: m.value,
-                  headers: hasTrace ? { ...traceHeaders, ...m.headers } : m.headers,
-                  ...(m.timestampMs === undefined ? {} : { timestamp: String(m.timestampMs) }),
-                },
-          ),
-        });
-      }
-    } catch (err) {
-      throw translate(err, `publish to ${topic}`);
+    for (let i = 0; i < messages.length; i += size) {
+      const chunk = messages.slice(i, i + size);
+      await producer.send({
+        topic,
+        acks: -1,
+        compression,
+        // Our message shape is kafkajs's (it ignores timestampMs), so untraced messages go through uncopied.
+        messages: chunk.map((m) =>
+          !hasTrace && m.timestampMs === undefined
+            ? m
+            : {
+                key: m.key,
+                value: m.value,
+                headers: hasTrace ? { ...traceHeaders, ...m.headers } : m.headers,
+                ...(m.timestampMs === undefined ? {} : { timestamp: String(m.timestampMs) }),
+              },
+        ),
+      });
     }
   }
 
@@ -389,6 +442,26 @@ function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
 }
 
 /** kafkajs errors become AppErrors: retriable ones as UPSTREAM_UNAVAILABLE, so consumers block instead of dropping. */
+/** Broker errors meaning the idempotent producer's id/epoch/sequence state is out of step: only a new producer helps. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/** kafkajs wraps the broker's error (`type`) in KafkaJSProtocolError, or in a retry-exhausted error's `cause`. */
+export function isProducerStateError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
 function translate(err: unknown, action: string): AppError {
   if (err instanceof AppError) return err;
   const e = err as { name?: string; message?: string; retriable?: boolean };
