@@ -143,6 +143,7 @@ async function run(argv: readonly string[], ctx: CommandContext): Promise<number
         write: (text) => ctx.stdout(text),
         stopSignal,
         anomalyModelDir: join(ctx.repoRoot, 'models', 'anomaly'),
+        rulModelDir: join(ctx.repoRoot, 'services', 'rul-api', 'models'),
       });
       return summary.exitCode;
     } catch (err) {

@@ -38,7 +38,7 @@ export interface Chain {
   plantMachines: number;
   /** Counts read from the stores (async: the progress line shows the last known ones). */
   counts(): Promise<ChainCounts>;
-  /** Whether both consumers have committed every anomaly-detected message published so far. */
+  /** Whether both consumers have committed every anomaly-detected (and maintenance-predictions) message so far. */
   isCaughtUp(): Promise<boolean>;
 }
 
@@ -121,8 +121,8 @@ export async function startChain(deps: {
   await alerts.start();
   lifecycle.register('alerts', () => alerts.stop());
 
-  const lagOf = async (groupId: string) =>
-    (await bus.consumerLag(groupId, [topic])).reduce((sum, p) => sum + p.lag, 0);
+  const lagOf = async (groupId: string, topics: string[]) =>
+    (await bus.consumerLag(groupId, topics)).reduce((sum, p) => sum + p.lag, 0);
   return {
     graphUrl: `http://127.0.0.1:${graphHttp.port}`,
     alertsUrl: `http://127.0.0.1:${alertsHttp.port}`,
@@ -137,7 +137,11 @@ export async function startChain(deps: {
       return { analyses: analyses.length, openAlerts, alerts: all };
     },
     async isCaughtUp() {
-      return (await lagOf(GRAPH_API_GROUP)) === 0 && (await lagOf(ALERTS_GROUP)) === 0;
+      // alerts also takes rul-api's maintenance-predictions (when the demo runs rul-api).
+      return (
+        (await lagOf(GRAPH_API_GROUP, [topic])) === 0 &&
+        (await lagOf(ALERTS_GROUP, [topic, TOPICS.MAINTENANCE_PREDICTIONS])) === 0
+      );
     },
   };
 }

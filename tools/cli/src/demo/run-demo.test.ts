@@ -6,6 +6,7 @@ import { parseFaultOption } from '../commands/simulate';
 import { runDemo, type DemoOptions } from './run-demo';
 
 const MODEL_DIR = join(__dirname, '..', '..', '..', '..', 'models', 'anomaly');
+const RUL_MODEL_DIR = join(__dirname, '..', '..', '..', '..', 'services', 'rul-api', 'models');
 
 const OPTIONS: DemoOptions = {
   machines: 8,
@@ -198,5 +199,49 @@ describe(runDemo.name, () => {
     // Every port is closed after the run.
     await expect(fetch(`${String(chain!.alerts_url)}/healthz`)).rejects.toThrow();
     await expect(fetch(`${String(chain!.graph_api_url)}/healthz`)).rejects.toThrow();
+  }, 60_000);
+
+  it('forecasts the fleet remaining useful life with rul-api and serves it over REST', async () => {
+    const { deps, stop, lines } = setup();
+    const running = runDemo(
+      // The simulator's RUL models sample every 20 simulated minutes and need 15 samples: 5 simulated hours,
+      // 4.5 s of wall time at 4,000 simulated seconds per second; the test lets it run 10 s.
+      { ...OPTIONS, machines: 4, ratePerSec: 800, badEvery: 0, durationSec: undefined, speed: 4000 },
+      { ...deps, rulModelDir: RUL_MODEL_DIR, withChain: false },
+    );
+    let info: Record<string, unknown> | undefined;
+    let forecast: Record<string, unknown> | undefined;
+    const deadline = Date.now() + 40_000;
+    let sawInfoAt: number | undefined;
+    while (Date.now() < deadline && (sawInfoAt === undefined || Date.now() - sawInfoAt < 10_000)) {
+      await sleep(500);
+      info ??= lines().find((line) => line.type === 'rul-api');
+      if (info) sawInfoAt ??= Date.now();
+    }
+    // The REST API forecasts a machine from the stream state the consumer built.
+    if (info) {
+      const res = await fetch(`${String(info.url)}/forecast`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ machine_id: 'cnc-mill-001' }),
+      });
+      forecast = (await res.json()) as Record<string, unknown>;
+    }
+    expect(info).toMatchObject({
+      machine_types: expect.arrayContaining(['centrifugal-pump', 'cnc-mill', 'compressor', 'conveyor-motor']),
+    });
+    expect(forecast).toMatchObject({
+      machine_id: 'cnc-mill-001',
+      machine_type: 'cnc-mill',
+      predicted_rul: expect.any(Number),
+    });
+    stop.abort('SIGINT');
+    const sut = await running;
+
+    expect(sut).toMatchObject({ isBalanced: true, isCleanShutdown: true, exitCode: 0 });
+    const summary = lines().find((line) => line.type === 'rul-summary');
+    expect(summary).toMatchObject({ machines: 4 });
+    expect(summary!.predictions as number).toBeGreaterThanOrEqual(4);
+    await expect(fetch(`${String(info!.url)}/healthz`)).rejects.toThrow();
   }, 60_000);
 });

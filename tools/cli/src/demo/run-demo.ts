@@ -19,6 +19,7 @@ import { DEMO_LOG_EVENTS } from './log-events';
 import { createMalformedInjector } from './malformed-injector';
 import { createMalformedMaker } from './malformed';
 import { createJsonReporter, createTableReporter, type DemoSummary } from './report';
+import { startRul, type RulPart } from './rul';
 
 /** The consumer group of ingestion, as the service uses it in production. */
 export const INGESTION_GROUP = 'ingestion';
@@ -67,6 +68,12 @@ export interface DemoDeps {
    * fleet from the same bus and serves its REST API on a free port of 127.0.0.1.
    */
   anomalyModelDir?: string;
+  /**
+   * Folder of RUL models (the committed defaults: `services/rul-api/models`). When it exists, rul-api forecasts the
+   * fleet's remaining useful life from the same bus (maintenance-predictions, which alerts turns into alerts) and
+   * serves its REST API on a free port of 127.0.0.1.
+   */
+  rulModelDir?: string;
   /**
    * With anomaly scoring on: also run graph-api (root causes into an in-memory graph seeded with the demo plant) and
    * alerts (PGlite in memory) on the same bus, each with its REST API on a free port of 127.0.0.1. Default true.
@@ -183,6 +190,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       : undefined;
   const anomalyEvents = { started: 0, ended: 0, machines: new Set<string>() };
   let chain: Chain | undefined;
+  let rul: RulPart | undefined;
   let chainCounts: ChainCounts = { analyses: 0, openAlerts: 0, alerts: 0 };
 
   let ingestionUrl: string;
@@ -245,6 +253,16 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       await anomaly.start();
       lifecycle.register('anomaly-api', () => anomaly.stop());
     }
+    if (deps.rulModelDir !== undefined && existsSync(deps.rulModelDir)) {
+      // Registered after the chain, so it stops (and its last predictions are published) before alerts drains.
+      rul = await startRul({
+        bus,
+        logger,
+        lifecycle,
+        modelsDir: deps.rulModelDir,
+        topicPartitions: 6,
+      });
+    }
     lifecycle.register('drain', async () => {
       const isCaughtUp = () => store.pointsWritten + deadLetters.stats().deadLetters >= produced();
       if (!(await waitUntil(isCaughtUp, drainTimeoutMs))) {
@@ -290,6 +308,13 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       ? `${JSON.stringify({ type: 'anomaly-api', url: anomalyUrl, machine_types: types.split(', ') })}\n`
       : `anomaly-api: scoring ${types} on ${anomalyUrl} (try: curl '${anomalyUrl}/model')\n`;
     write(line);
+  }
+  if (rul) {
+    write(
+      options.json
+        ? `${JSON.stringify({ type: 'rul-api', url: rul.url, machine_types: rul.machineTypes })}\n`
+        : `rul-api: forecasting remaining useful life of ${rul.machineTypes.join(', ')} on ${rul.url}, first forecasts after ~${Math.ceil(rul.firstForecastSimulatedMs / speed / 1000)} s at --speed ${speed} (try: curl '${rul.url}/model')\n`,
+    );
   }
   if (chain) {
     write(
@@ -393,6 +418,18 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
       options.json
         ? `${JSON.stringify({ type: 'anomaly-summary', machines_calibrated: scored, events_started: anomalyEvents.started, events_ended: anomalyEvents.ended, machines_with_events: anomalyEvents.machines.size })}\n`
         : `anomaly events: ${anomalyEvents.started} started, ${anomalyEvents.ended} ended, on ${anomalyEvents.machines.size} machines (${scored} machines past their cold start)\n`,
+    );
+  }
+  if (rul) {
+    const c = rul.counts();
+    const priorities = Object.entries(c.byPriority)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([p, n]) => `${p} ${n}`)
+      .join(', ');
+    write(
+      options.json
+        ? `${JSON.stringify({ type: 'rul-summary', predictions: c.predictions, machines: c.machines, by_priority: c.byPriority })}\n`
+        : `rul forecasts: ${c.predictions} on ${c.machines} machines${priorities ? ` (${priorities})` : ''}\n`,
     );
   }
   write(reporter.summary(summary));
