@@ -1,4 +1,12 @@
-import { env, envSchema, loadConfig, secret, type EnvSource } from '@industrialmind/config';
+import {
+  env,
+  envSchema,
+  loadConfig,
+  serviceEnv,
+  serviceSettings,
+  secret,
+  type EnvSource,
+} from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
 import { relationalStoreConfigFromEnv, relationalStoreEnv } from '@industrialmind/relational-store';
@@ -6,18 +14,10 @@ import { relationalStoreConfigFromEnv, relationalStoreEnv } from '@industrialmin
 // The only file of the service that reads process.env (STYLE.md, Configuration).
 const schema = envSchema(
   {
-    PROFILE: env.profile().describe('lite: embedded adapters in one process; full: Kafka and PostgreSQL'),
-    LOG_LEVEL: env
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-      .default('info')
-      .describe('Log level'),
-    HTTP_HOST: env.string().default('0.0.0.0').describe('Address the REST API binds to'),
-    HTTP_PORT: env
-      .int({ min: 0, max: 65_535 })
-      .default(8090)
-      .describe('Port of the REST API, /healthz, /readyz and /metrics (0: any free port)'),
-    OTEL_EXPORTER: env.enum(['otlp', 'console', 'none']).default('none').describe('Where traces go'),
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional().describe('OTLP/HTTP endpoint when OTEL_EXPORTER=otlp'),
+    ...serviceEnv({
+      port: 8090,
+      profile: 'lite: embedded adapters in one process; full: Kafka and PostgreSQL',
+    }),
     ALERTS_GROUP_ID: env.string().default('alerts').describe('Kafka consumer group'),
     ALERTS_ANOMALY_TOPIC: env.string().default(TOPICS.ANOMALY_DETECTED).describe('anomaly-detected topic'),
     ALERTS_PREDICTIONS_TOPIC: env
@@ -82,15 +82,11 @@ const schema = envSchema(
       .describe('How long a claimed notification is reserved before another sender may retry it'),
     NOTIFY_MAX_ATTEMPTS: env.int({ min: 1, max: 100 }).default(8).describe('Attempts before dead-lettering'),
     NOTIFY_TIMEOUT_MS: env.durationMs({ min: 100 }).default(5_000).describe('Timeout of one delivery'),
-    SHUTDOWN_GRACE_MS: env.durationMs({ min: 1_000 }).default(25_000).describe('Longest graceful shutdown'),
     ...eventBusEnv,
     ...relationalStoreEnv,
   },
   (e) => ({
-    profile: e.PROFILE,
-    logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    otel: { exporter: e.OTEL_EXPORTER, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    ...serviceSettings(e),
     alerts: {
       groupId: e.ALERTS_GROUP_ID,
       topics: {
@@ -128,7 +124,6 @@ const schema = envSchema(
           : undefined,
       timeoutMs: e.NOTIFY_TIMEOUT_MS,
     },
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'alerts'),
     store: relationalStoreConfigFromEnv(e.PROFILE, e),
   }),

@@ -1,63 +1,27 @@
-/** Composition root of the alerts service: config, adapters for the profile, start, signals. */
-import { ConfigError, redactConfig } from '@industrialmind/config';
+/** Composition root of alerts: config, adapters for the profile, start, signals. */
 import { createEventBus } from '@industrialmind/event-bus';
-import { listen } from '@industrialmind/http';
-import { createLogger } from '@industrialmind/logger';
 import { createRelationalStore } from '@industrialmind/relational-store';
-import { runService } from '@industrialmind/service-kit';
-import { startTelemetry } from '@industrialmind/telemetry';
-import { readConfig, type Config } from './config';
+import { runServiceMain } from '@industrialmind/service-kit/main';
+import { readConfig } from './config';
 import { createSenders } from './notifier/channels';
 import { createService } from './service';
 
-const VERSION = '0.1.0';
-
-let config: Config;
-try {
-  config = readConfig();
-} catch (err) {
-  const logger = createLogger({ service: 'alerts', version: VERSION, profile: 'unknown' });
-  if (err instanceof ConfigError) logger.fatal({ problems: err.problems }, err.message);
-  else logger.fatal({ err }, 'config could not be read');
-  process.exit(1);
-}
-
-const logger = createLogger({
-  service: 'alerts',
-  version: VERSION,
-  profile: config.profile,
-  level: config.logLevel,
-});
-logger.info({ config: redactConfig(config) }, 'config loaded');
-
-void runService({
+void runServiceMain({
   name: 'alerts',
-  logger,
-  gracePeriodMs: config.shutdownGraceMs,
-  start: async (lifecycle) => {
-    const telemetry = startTelemetry({
-      serviceName: 'alerts',
-      serviceVersion: VERSION,
-      exporter: config.otel.exporter,
-      ...(config.otel.endpoint ? { otlpEndpoint: config.otel.endpoint } : {}),
-      logger,
-    });
-    lifecycle.register('telemetry', () => telemetry.shutdown());
+  version: '0.1.0',
+  readConfig,
+  compose: ({ config, logger, lifecycle }) => {
     const store = createRelationalStore(config.store);
     lifecycle.register('relational-store', () => store.close());
     const bus = createEventBus(config.eventBus, logger.child({ component: 'event-bus' }));
     lifecycle.register('event-bus', () => bus.close());
-    const service = createService({
+    return createService({
       settings: config.alerts,
       logger,
       ports: { bus, store },
       senders: createSenders(config.channels),
     });
-    const server = await listen(service.app, config.http);
-    lifecycle.register('http-server', () => server.close());
-    logger.info({ port: server.port, host: config.http.host }, 'http listening');
-    await service.start();
-    // Registered last, so it stops first: intake ends, the in-flight batch commits, the outbox pass finishes.
-    lifecycle.register('alerts', () => service.stop());
   },
+  // Stops first: intake ends, the in-flight batch commits, the outbox pass finishes.
+  stopName: 'alerts',
 });

@@ -1,22 +1,21 @@
-import { env, envSchema, loadConfig, type EnvSource } from '@industrialmind/config';
+import {
+  env,
+  envSchema,
+  loadConfig,
+  serviceEnv,
+  serviceSettings,
+  type EnvSource,
+} from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
 
 // The only file of the service that reads process.env (STYLE.md, Configuration).
 const schema = envSchema(
   {
-    PROFILE: env.profile().describe('lite: in-memory event bus in one process; full: Kafka'),
-    LOG_LEVEL: env
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-      .default('info')
-      .describe('Log level'),
-    HTTP_HOST: env.string().default('0.0.0.0').describe('Address the REST API binds to'),
-    HTTP_PORT: env
-      .int({ min: 0, max: 65_535 })
-      .default(8083)
-      .describe('Port of the REST API, /healthz, /readyz and /metrics (0: any free port)'),
-    OTEL_EXPORTER: env.enum(['otlp', 'console', 'none']).default('none').describe('Where traces go'),
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional().describe('OTLP/HTTP endpoint when OTEL_EXPORTER=otlp'),
+    ...serviceEnv({
+      port: 8083,
+      profile: 'lite: in-memory event bus in one process; full: Kafka',
+    }),
     ANOMALY_MODEL_DIR: env
       .string()
       .describe('Folder of <name>.onnx + <name>.json anomaly models; the newest per machine type is served'),
@@ -47,17 +46,10 @@ const schema = envSchema(
       .int({ min: 1, max: 64 })
       .default(1)
       .describe('Partitions handled at once (scoring is CPU-bound on one thread)'),
-    SHUTDOWN_GRACE_MS: env
-      .durationMs({ min: 1_000 })
-      .default(25_000)
-      .describe('Longest graceful shutdown before exit 1'),
     ...eventBusEnv,
   },
   (e) => ({
-    profile: e.PROFILE,
-    logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    otel: { exporter: e.OTEL_EXPORTER, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    ...serviceSettings(e),
     anomaly: {
       modelDir: e.ANOMALY_MODEL_DIR,
       modelPollMs: e.ANOMALY_MODEL_POLL_MS,
@@ -70,7 +62,6 @@ const schema = envSchema(
       continuingEvery: e.ANOMALY_CONTINUING_EVERY,
       partitionsConcurrently: e.ANOMALY_PARTITIONS_CONCURRENTLY,
     },
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'anomaly-api'),
   }),
 );

@@ -1,4 +1,11 @@
-import { env, envSchema, loadConfig, type EnvSource } from '@industrialmind/config';
+import {
+  env,
+  envSchema,
+  loadConfig,
+  serviceEnv,
+  serviceSettings,
+  type EnvSource,
+} from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
 import {
@@ -11,20 +18,10 @@ import { DEFAULT_ROOT_CAUSE_SETTINGS } from './domain/root-cause';
 // The only file of the service that reads process.env (STYLE.md, Configuration).
 const schema = envSchema(
   {
-    PROFILE: env
-      .profile()
-      .describe('lite: in-memory graph and event bus in one process; full: Neo4j and Kafka'),
-    LOG_LEVEL: env
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-      .default('info')
-      .describe('Log level'),
-    HTTP_HOST: env.string().default('0.0.0.0').describe('Address the REST API binds to'),
-    HTTP_PORT: env
-      .int({ min: 0, max: 65_535 })
-      .default(8084)
-      .describe('Port of the REST API, /healthz, /readyz and /metrics (0: any free port)'),
-    OTEL_EXPORTER: env.enum(['otlp', 'console', 'none']).default('none').describe('Where traces go'),
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional().describe('OTLP/HTTP endpoint when OTEL_EXPORTER=otlp'),
+    ...serviceEnv({
+      port: 8084,
+      profile: 'lite: in-memory graph and event bus in one process; full: Neo4j and Kafka',
+    }),
     GRAPH_API_TOPIC: env
       .string()
       .default(TOPICS.ANOMALY_DETECTED)
@@ -62,18 +59,11 @@ const schema = envSchema(
       .durationMs({ min: 60_000 })
       .default(DEFAULT_ROOT_CAUSE_SETTINGS.historyWindowMs)
       .describe('Period of similar equipment history used as a prior'),
-    SHUTDOWN_GRACE_MS: env
-      .durationMs({ min: 1_000 })
-      .default(25_000)
-      .describe('Longest graceful shutdown before exit 1'),
     ...eventBusEnv,
     ...graphStoreEnv,
   },
   (e) => ({
-    profile: e.PROFILE,
-    logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    otel: { exporter: e.OTEL_EXPORTER, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    ...serviceSettings(e),
     graphApi: {
       topic: e.GRAPH_API_TOPIC,
       groupId: e.GRAPH_API_GROUP_ID,
@@ -88,7 +78,6 @@ const schema = envSchema(
         maxCandidates: DEFAULT_ROOT_CAUSE_SETTINGS.maxCandidates,
       },
     },
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'graph-api'),
     store: graphStoreConfigFromEnv(e.PROFILE, e),
   }),

@@ -1,57 +1,21 @@
 /** Composition root of graph-api: config, adapters for the profile, start, signals. */
-import { ConfigError, redactConfig } from '@industrialmind/config';
 import { createEventBus } from '@industrialmind/event-bus';
 import { createGraphStore } from '@industrialmind/graph-store';
-import { listen } from '@industrialmind/http';
-import { createLogger } from '@industrialmind/logger';
-import { runService } from '@industrialmind/service-kit';
-import { startTelemetry } from '@industrialmind/telemetry';
-import { readConfig, type Config } from './config';
+import { runServiceMain } from '@industrialmind/service-kit/main';
+import { readConfig } from './config';
 import { createService } from './service';
 
-const VERSION = '0.1.0';
-
-let config: Config;
-try {
-  config = readConfig();
-} catch (err) {
-  const logger = createLogger({ service: 'graph-api', version: VERSION, profile: 'unknown' });
-  if (err instanceof ConfigError) logger.fatal({ problems: err.problems }, err.message);
-  else logger.fatal({ err }, 'config could not be read');
-  process.exit(1);
-}
-
-const logger = createLogger({
-  service: 'graph-api',
-  version: VERSION,
-  profile: config.profile,
-  level: config.logLevel,
-});
-logger.info({ config: redactConfig(config) }, 'config loaded');
-
-void runService({
+void runServiceMain({
   name: 'graph-api',
-  logger,
-  gracePeriodMs: config.shutdownGraceMs,
-  start: async (lifecycle) => {
-    const telemetry = startTelemetry({
-      serviceName: 'graph-api',
-      serviceVersion: VERSION,
-      exporter: config.otel.exporter,
-      ...(config.otel.endpoint ? { otlpEndpoint: config.otel.endpoint } : {}),
-      logger,
-    });
-    lifecycle.register('telemetry', () => telemetry.shutdown());
+  version: '0.1.0',
+  readConfig,
+  compose: ({ config, logger, lifecycle }) => {
     const store = createGraphStore(config.store, logger.child({ component: 'graph-store' }));
     lifecycle.register('graph-store', () => store.close());
     const bus = createEventBus(config.eventBus, logger.child({ component: 'event-bus' }));
     lifecycle.register('event-bus', () => bus.close());
-    const service = createService({ settings: config.graphApi, logger, ports: { bus, store } });
-    const server = await listen(service.app, config.http);
-    lifecycle.register('http-server', () => server.close());
-    logger.info({ port: server.port, host: config.http.host }, 'http listening');
-    await service.start();
-    // Registered last, so it stops first: intake ends and the in-flight batch finishes and commits.
-    lifecycle.register('anomaly-consumer', () => service.stop());
+    return createService({ settings: config.graphApi, logger, ports: { bus, store } });
   },
+  // Stops first: intake ends and the in-flight batch finishes and commits.
+  stopName: 'anomaly-consumer',
 });

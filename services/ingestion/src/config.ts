@@ -1,4 +1,11 @@
-import { env, envSchema, loadConfig, type EnvSource } from '@industrialmind/config';
+import {
+  env,
+  envSchema,
+  loadConfig,
+  serviceEnv,
+  serviceSettings,
+  type EnvSource,
+} from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
 import { timeSeriesStoreConfigFromEnv, timeSeriesStoreEnv } from '@industrialmind/timeseries-store';
@@ -6,18 +13,10 @@ import { timeSeriesStoreConfigFromEnv, timeSeriesStoreEnv } from '@industrialmin
 // The only file of the service that reads process.env (STYLE.md, Configuration).
 const schema = envSchema(
   {
-    PROFILE: env.profile().describe('lite: embedded adapters in one process; full: Kafka and InfluxDB'),
-    LOG_LEVEL: env
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-      .default('info')
-      .describe('Log level'),
-    HTTP_HOST: env.string().default('0.0.0.0').describe('Address the REST API binds to'),
-    HTTP_PORT: env
-      .int({ min: 0, max: 65_535 })
-      .default(8082)
-      .describe('Port of the REST API, /healthz, /readyz and /metrics (0: any free port)'),
-    OTEL_EXPORTER: env.enum(['otlp', 'console', 'none']).default('none').describe('Where traces go'),
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional().describe('OTLP/HTTP endpoint when OTEL_EXPORTER=otlp'),
+    ...serviceEnv({
+      port: 8082,
+      profile: 'lite: embedded adapters in one process; full: Kafka and InfluxDB',
+    }),
     INGESTION_TOPIC: env
       .string()
       .default(TOPICS.SENSOR_READINGS)
@@ -42,18 +41,11 @@ const schema = envSchema(
       .describe(
         'Group members in this process; more let one fetch and parse while another waits for its write',
       ),
-    SHUTDOWN_GRACE_MS: env
-      .durationMs({ min: 1_000 })
-      .default(25_000)
-      .describe('Longest graceful shutdown before exit 1'),
     ...eventBusEnv,
     ...timeSeriesStoreEnv,
   },
   (e) => ({
-    profile: e.PROFILE,
-    logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    otel: { exporter: e.OTEL_EXPORTER, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    ...serviceSettings(e),
     ingestion: {
       topic: e.INGESTION_TOPIC,
       groupId: e.INGESTION_GROUP_ID,
@@ -63,7 +55,6 @@ const schema = envSchema(
       partitionsConcurrently: e.INGESTION_PARTITIONS_CONCURRENTLY,
       consumers: e.INGESTION_CONSUMERS,
     },
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'ingestion'),
     store: timeSeriesStoreConfigFromEnv(e.PROFILE, e),
   }),

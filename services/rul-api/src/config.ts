@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { env, envSchema, loadConfig, type EnvSource } from '@industrialmind/config';
+import {
+  env,
+  envSchema,
+  loadConfig,
+  serviceEnv,
+  serviceSettings,
+  type EnvSource,
+} from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
 
@@ -9,18 +16,10 @@ export const DEFAULT_MODELS_DIR = join(__dirname, '..', 'models');
 // The only file of the service that reads process.env (STYLE.md, Configuration).
 const schema = envSchema(
   {
-    PROFILE: env.profile().describe('lite: in-memory event bus in one process; full: Kafka'),
-    LOG_LEVEL: env
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-      .default('info')
-      .describe('Log level'),
-    HTTP_HOST: env.string().default('0.0.0.0').describe('Address the REST API binds to'),
-    HTTP_PORT: env
-      .int({ min: 0, max: 65_535 })
-      .default(8085)
-      .describe('Port of the REST API, /healthz, /readyz and /metrics (0: any free port)'),
-    OTEL_EXPORTER: env.enum(['otlp', 'console', 'none']).default('none').describe('Where traces go'),
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional().describe('OTLP/HTTP endpoint when OTEL_EXPORTER=otlp'),
+    ...serviceEnv({
+      port: 8085,
+      profile: 'lite: in-memory event bus in one process; full: Kafka',
+    }),
     RUL_MODELS_DIR: env
       .string()
       .default(DEFAULT_MODELS_DIR)
@@ -51,17 +50,10 @@ const schema = envSchema(
       .int({ min: 1, max: 10_000_000 })
       .default(100_000)
       .describe('Machines whose recent readings are kept in memory (least recently updated dropped)'),
-    SHUTDOWN_GRACE_MS: env
-      .durationMs({ min: 1_000 })
-      .default(25_000)
-      .describe('Longest graceful shutdown before exit 1'),
     ...eventBusEnv,
   },
   (e) => ({
-    profile: e.PROFILE,
-    logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    otel: { exporter: e.OTEL_EXPORTER, endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    ...serviceSettings(e),
     models: { dir: e.RUL_MODELS_DIR, pollMs: e.RUL_MODELS_POLL_MS },
     rul: {
       inputTopic: e.RUL_INPUT_TOPIC,
@@ -72,7 +64,6 @@ const schema = envSchema(
       minReadings: e.RUL_MIN_READINGS,
       maxMachines: e.RUL_MAX_MACHINES,
     },
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'rul-api'),
   }),
 );
