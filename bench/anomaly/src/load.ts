@@ -87,7 +87,10 @@ export async function createLoadClient(port: number, connections: number): Promi
           const conn: Connection = { socket, inFlight: [] };
           socket.once('connect', () => ok(conn));
           socket.once('error', fail);
-          socket.on('data', createResponseParser((status) => conn.inFlight.shift()?.(status)));
+          socket.on(
+            'data',
+            createResponseParser((status) => conn.inFlight.shift()?.(status)),
+          );
           // A dropped socket fails what it still owes; the caller counts those as errors.
           socket.on('close', () => conn.inFlight.splice(0).forEach((cb) => cb(0)));
         }),

@@ -70,7 +70,8 @@ const batchSize = num('batch');
 const rounds = num('rounds');
 const connections = num('connections');
 const clientKind = String(opts.client) as Client;
-if (clientKind !== 'lean' && clientKind !== 'node-http') throw new Error('--client must be lean or node-http');
+if (clientKind !== 'lean' && clientKind !== 'node-http')
+  throw new Error('--client must be lean or node-http');
 
 async function modelOf(): Promise<{ path: string; channels: string[]; coldStart: number; window: number }> {
   const { readdirSync } = await import('node:fs');
