@@ -152,6 +152,8 @@ export interface OpenLoopResult {
   elapsedMs: number;
   /** Process CPU (user + system, µs) the generator used during the run. */
   clientCpuUs: number;
+  /** ms each request was written after its scheduled time: the generator's own lateness (timer, stalls). */
+  sendLags: number[];
 }
 
 /**
@@ -165,6 +167,7 @@ export function openLoop(
 ): Promise<OpenLoopResult> {
   return new Promise((done) => {
     const latencies: number[] = [];
+    const sendLags: number[] = [];
     let errors = 0;
     let answered = 0;
     let next = 0;
@@ -172,7 +175,13 @@ export function openLoop(
     const start = performance.now();
     const finish = () => {
       const cpu = process.cpuUsage(cpuBefore);
-      done({ latencies, errors, elapsedMs: performance.now() - start, clientCpuUs: cpu.user + cpu.system });
+      done({
+        latencies,
+        errors,
+        elapsedMs: performance.now() - start,
+        clientCpuUs: cpu.user + cpu.system,
+        sendLags,
+      });
     };
     const onAnswer = (scheduled: number) => (status: number) => {
       if (status >= 200 && status < 300) latencies.push(performance.now() - scheduled);
@@ -182,7 +191,9 @@ export function openLoop(
     const tick = () => {
       const now = performance.now();
       while (next < sendAtMs.length && start + sendAtMs[next]! <= now) {
-        client.send(requests(next), onAnswer(start + sendAtMs[next]!));
+        const scheduled = start + sendAtMs[next]!;
+        client.send(requests(next), onAnswer(scheduled));
+        sendLags.push(now - scheduled);
         next++;
       }
       if (next < sendAtMs.length) setTimeout(tick, Math.max(0, start + sendAtMs[next]! - performance.now()));

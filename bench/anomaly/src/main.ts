@@ -41,6 +41,7 @@ const { values: opts } = parseArgs({
     client: { type: 'string', default: 'lean' },
     connections: { type: 'string', default: '8' },
     'cpu-prof-dir': { type: 'string' },
+    'server-flags': { type: 'string', default: '--max-semi-space-size=64' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -49,7 +50,8 @@ if (opts.help) {
   process.stdout.write(
     'bench/anomaly [--rate 1000] [--duration 10] [--warmup 3] [--machines 100] [--model-dir models/anomaly]\n' +
       '              [--machine-type skab] [--readings 200000] [--batch 2000] [--rounds 3] [--skip rest|stream]\n' +
-      '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n',
+      '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n' +
+      "              [--server-flags '--max-semi-space-size=64' (node/V8 flags of the server process)]\n",
   );
   process.exit(0);
 }
@@ -102,7 +104,7 @@ type Client = 'lean' | 'node-http';
 async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number | string>> {
   const child = fork(join(__dirname, 'server.js'), [modelDir], {
     execArgv: [
-      '--max-semi-space-size=64',
+      ...String(opts['server-flags']).split(/\s+/).filter(Boolean),
       ...(opts['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts['cpu-prof-dir'])}`] : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -118,9 +120,16 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       ? await createLoadClient(port, connections)
       : createNodeHttpClient(port, connections);
   const random = createRandom(1);
+  // The server's CPU so far; its event-loop delay since the previous call (p99, max).
+  let loopDelayMs = { p99: NaN, max: NaN };
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
   const cpu = () =>
     new Promise<NodeJS.CpuUsage>((ok) => {
-      child.once('message', (m: { cpu: NodeJS.CpuUsage }) => ok(m.cpu));
+      child.once('message', (m: { cpu: NodeJS.CpuUsage; loopDelayMs: typeof loopDelayMs; gc: typeof gc }) => {
+        loopDelayMs = m.loopDelayMs;
+        gc = m.gc;
+        ok(m.cpu);
+      });
       child.send({ cmd: 'cpu' });
     });
   const cpuUs = (before: NodeJS.CpuUsage, after: NodeJS.CpuUsage) =>
@@ -154,7 +163,13 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       const before = await cpu();
       const result = await openLoop(client, times, (k) => requests[k]!);
       const after = await cpu();
-      return { ...result, serverCpuUs: cpuUs(before, after), serverSystemUs: after.system - before.system };
+      return {
+        ...result,
+        serverCpuUs: cpuUs(before, after),
+        serverSystemUs: after.system - before.system,
+        serverLoopDelayMs: loopDelayMs,
+        serverGc: gc,
+      };
     };
     if (warmupSec > 0) await run(warmupSec, predictBody);
     const predict = await run(durationSec, predictBody);
@@ -177,6 +192,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
     const n = (r: OpenLoopResult) => r.latencies.length + r.errors;
     return {
       client: clientKind,
+      server_flags: String(opts['server-flags']),
       connections,
       requests: n(predict),
       errors: predict.errors,
@@ -189,12 +205,21 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       server_cpu_us_per_request: predict.serverCpuUs / n(predict),
       server_system_cpu_share: predict.serverSystemUs / predict.serverCpuUs,
       client_cpu_us_per_request: predict.clientCpuUs / n(predict),
+      client_send_lag_p99_ms: percentile(predict.sendLags, 99),
+      client_send_lag_max_ms: percentile(predict.sendLags, 100),
+      server_loop_delay_p99_ms: predict.serverLoopDelayMs.p99,
+      server_loop_delay_max_ms: predict.serverLoopDelayMs.max,
+      server_gc_count: predict.serverGc.count,
+      server_gc_total_ms: predict.serverGc.totalMs,
+      server_gc_max_ms: predict.serverGc.maxMs,
       healthz_errors: probe.errors,
       healthz_p50_ms: percentile(probe.latencies, 50),
       healthz_p99_ms: percentile(probe.latencies, 99),
       healthz_max_ms: percentile(probe.latencies, 100),
       healthz_server_cpu_us_per_request: probe.serverCpuUs / n(probe),
       healthz_client_cpu_us_per_request: probe.clientCpuUs / n(probe),
+      healthz_client_send_lag_p99_ms: percentile(probe.sendLags, 99),
+      healthz_server_loop_delay_max_ms: probe.serverLoopDelayMs.max,
       closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu, 50),
       closed_loop_predict_cpu_us_per_request: percentile(predictCpu, 50),
     };
