@@ -26,8 +26,7 @@ export interface HttpAppOptions {
    * a 400 naming the field, the one error format. A request they do not take in the plain case (another content
    * type, charset or encoding) goes to express. No ETag, no HEAD.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  leanRoutes?: readonly LeanRoute<any>[];
+  leanRoutes?: readonly LeanRoute<unknown>[];
   /** Requests slower than this are logged at warn (event `http.request.slow`) with their request id. Default 1000. */
   slowRequestMs?: number;
 }
