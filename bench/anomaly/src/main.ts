@@ -51,7 +51,7 @@ if (opts.help) {
     'bench/anomaly [--rate 1000] [--duration 10] [--warmup 3] [--machines 100] [--model-dir models/anomaly]\n' +
       '              [--machine-type skab] [--readings 200000] [--batch 2000] [--rounds 3] [--skip rest|stream]\n' +
       '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n' +
-      "              [--server-flags '--max-semi-space-size=64' (node/V8 flags of the server process)]\n",
+      '              [--server-flags="--max-semi-space-size=64" (node/V8 flags of the server process)]\n',
   );
   process.exit(0);
 }
