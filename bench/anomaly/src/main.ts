@@ -5,7 +5,6 @@
  *     policy) against raw onnxruntime-node session.run on the same batch sizes: the ratio is our overhead.
  */
 import { fork } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -15,6 +14,14 @@ import {
 } from '@industrialmind/anomaly-scoring';
 import { loadOnnxModel, readModelMetadata } from '@industrialmind/model-runtime';
 import * as ort from 'onnxruntime-node';
+import {
+  closedLoop,
+  createLoadClient,
+  createNodeHttpClient,
+  openLoop,
+  type BenchRequest,
+  type OpenLoopResult,
+} from './load';
 import { createRandom, percentile, schedule } from './stats';
 
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -31,6 +38,10 @@ const { values: opts } = parseArgs({
     batch: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '3' },
     skip: { type: 'string', default: '' },
+    client: { type: 'string', default: 'lean' },
+    connections: { type: 'string', default: '8' },
+    'cpu-prof-dir': { type: 'string' },
+    'server-flags': { type: 'string', default: '--max-semi-space-size=64' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -38,7 +49,9 @@ const { values: opts } = parseArgs({
 if (opts.help) {
   process.stdout.write(
     'bench/anomaly [--rate 1000] [--duration 10] [--warmup 3] [--machines 100] [--model-dir models/anomaly]\n' +
-      '              [--machine-type skab] [--readings 200000] [--batch 2000] [--rounds 3] [--skip rest|stream]\n',
+      '              [--machine-type skab] [--readings 200000] [--batch 2000] [--rounds 3] [--skip rest|stream]\n' +
+      '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n' +
+      '              [--server-flags="--max-semi-space-size=64" (node/V8 flags of the server process)]\n',
   );
   process.exit(0);
 }
@@ -57,6 +70,10 @@ const machineType = String(opts['machine-type']);
 const totalReadings = num('readings');
 const batchSize = num('batch');
 const rounds = num('rounds');
+const connections = num('connections');
+const clientKind = String(opts.client) as Client;
+if (clientKind !== 'lean' && clientKind !== 'node-http')
+  throw new Error('--client must be lean or node-http');
 
 async function modelOf(): Promise<{ path: string; channels: string[]; coldStart: number; window: number }> {
   const { readdirSync } = await import('node:fs');
@@ -82,41 +99,14 @@ function makeReading(channels: string[], random: () => number): Record<string, n
   return out;
 }
 
-function post(agent: Agent, port: number, path: string, body: string): Promise<number> {
-  return new Promise((resolveStatus, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolveStatus(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+type Client = 'lean' | 'node-http';
 
-function get(agent: Agent, port: number, path: string): Promise<number> {
-  return new Promise((resolveStatus, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolveStatus(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number>> {
+async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number | string>> {
   const child = fork(join(__dirname, 'server.js'), [modelDir], {
-    execArgv: ['--max-semi-space-size=64'],
+    execArgv: [
+      ...String(opts['server-flags']).split(/\s+/).filter(Boolean),
+      ...(opts['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts['cpu-prof-dir'])}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((ok, fail) => {
@@ -125,111 +115,116 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
     );
     child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const client =
+    clientKind === 'lean'
+      ? await createLoadClient(port, connections)
+      : createNodeHttpClient(port, connections);
   const random = createRandom(1);
+  // The server's CPU so far; its event-loop delay since the previous call (p99, max).
+  let loopDelayMs = { p99: NaN, max: NaN };
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const cpu = () =>
+    new Promise<NodeJS.CpuUsage>((ok) => {
+      child.once('message', (m: { cpu: NodeJS.CpuUsage; loopDelayMs: typeof loopDelayMs; gc: typeof gc }) => {
+        loopDelayMs = m.loopDelayMs;
+        gc = m.gc;
+        ok(m.cpu);
+      });
+      child.send({ cmd: 'cpu' });
+    });
+  const cpuUs = (before: NodeJS.CpuUsage, after: NodeJS.CpuUsage) =>
+    after.user - before.user + (after.system - before.system);
+  const predictBody = (k: number): BenchRequest => ({
+    method: 'POST',
+    path: '/predict',
+    body: JSON.stringify({
+      machine_id: `m-${k % machineCount}`,
+      machine_type: machineType,
+      readings: makeReading(channels, random),
+    }),
+  });
+  const healthz: BenchRequest = { method: 'GET', path: '/healthz' };
   try {
-    // Cold start every machine first (400 readings each through /predict/batch), so every request is scored.
+    // Cold start every machine first (coldStart readings each through /predict/batch), so every request is scored.
     for (let m = 0; m < machineCount; m++) {
       const readings = Array.from({ length: coldStart }, () => ({
         machine_id: `m-${m}`,
         machine_type: machineType,
         readings: makeReading(channels, random),
       }));
-      const status = await post(agent, port, '/predict/batch', JSON.stringify({ readings }));
-      if (status !== 200) throw new Error(`calibration answered ${status}`);
+      const body = JSON.stringify({ readings });
+      const failed = await closedLoop(client, 1, 1, () => ({ method: 'POST', path: '/predict/batch', body }));
+      if (failed > 0) throw new Error('calibration through /predict/batch failed');
     }
-    const run = async (
-      seconds: number,
-    ): Promise<{ latencies: number[]; errors: number; elapsedMs: number }> => {
+    // Open loop: bodies are made before the clock starts, so the generator only writes and parses.
+    const run = async (seconds: number, make: (k: number) => BenchRequest) => {
       const times = schedule(rate, seconds);
-      const bodies = times.map((_, i) =>
-        JSON.stringify({
-          machine_id: `m-${i % machineCount}`,
-          machine_type: machineType,
-          readings: makeReading(channels, random),
-        }),
-      );
-      const latencies: number[] = [];
-      let errors = 0;
-      const start = performance.now();
-      await Promise.all(
-        times.map(
-          (at, i) =>
-            new Promise<void>((done) => {
-              const send = () =>
-                post(agent, port, '/predict', bodies[i]!)
-                  .then((status) => {
-                    if (status === 200) latencies.push(performance.now() - (start + at));
-                    else errors++;
-                  })
-                  .catch(() => errors++)
-                  .finally(done);
-              const wait = start + at - performance.now();
-              if (wait > 0) setTimeout(send, wait);
-              else send();
-            }),
-        ),
-      );
-      return { latencies, errors, elapsedMs: performance.now() - start };
-    };
-    const cpu = () =>
-      new Promise<NodeJS.CpuUsage>((ok) => {
-        child.once('message', (m: { cpu: NodeJS.CpuUsage }) => ok(m.cpu));
-        child.send({ cmd: 'cpu' });
-      });
-    if (warmupSec > 0) await run(warmupSec);
-    const cpuBefore = await cpu();
-    const { latencies, errors, elapsedMs } = await run(durationSec);
-    const cpuAfter = await cpu();
-    const serverCpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
-    // Closed loop (4 requests in flight), alternating: server CPU per bare GET /healthz (HTTP stack only) and
-    // per POST /predict, so what scoring adds on top of the HTTP stack is read within one run.
-    const closedLoop = async (n: number, send: (k: number) => Promise<number>): Promise<number> => {
+      const requests = times.map((_, k) => make(k));
       const before = await cpu();
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < n) {
-          const status = await send(next++);
-          if (status !== 200) throw new Error(`closed loop answered ${status}`);
-        }
-      };
-      await Promise.all(Array.from({ length: 4 }, worker));
+      const result = await openLoop(client, times, (k) => requests[k]!);
       const after = await cpu();
-      return (after.user - before.user + (after.system - before.system)) / n;
+      return {
+        ...result,
+        serverCpuUs: cpuUs(before, after),
+        serverSystemUs: after.system - before.system,
+        serverLoopDelayMs: loopDelayMs,
+        serverGc: gc,
+      };
     };
-    const healthz = (): Promise<number> => get(agent, port, '/healthz');
-    const predictOne = (k: number): Promise<number> =>
-      post(
-        agent,
-        port,
-        '/predict',
-        JSON.stringify({
-          machine_id: `m-${k % machineCount}`,
-          machine_type: machineType,
-          readings: makeReading(channels, random),
-        }),
-      );
+    if (warmupSec > 0) await run(warmupSec, predictBody);
+    const predict = await run(durationSec, predictBody);
+    // Same-run baseline: a bare GET /healthz at the same rate over the same sockets (HTTP stack only).
+    const probe = await run(durationSec, () => healthz);
+    // Closed loop (4 requests in flight), alternating: server CPU per bare GET /healthz and per POST /predict.
+    const closedCpu = async (n: number, make: (k: number) => BenchRequest): Promise<number> => {
+      const requests = Array.from({ length: n }, (_, k) => make(k));
+      const before = await cpu();
+      const failed = await closedLoop(client, n, 4, (k) => requests[k]!);
+      if (failed > 0) throw new Error(`closed loop: ${failed} requests failed`);
+      return cpuUs(before, await cpu()) / n;
+    };
     const healthzCpu: number[] = [];
     const predictCpu: number[] = [];
     for (let r = 0; r < 3; r++) {
-      healthzCpu.push(await closedLoop(2000, healthz));
-      predictCpu.push(await closedLoop(2000, predictOne));
+      healthzCpu.push(await closedCpu(2000, () => healthz));
+      predictCpu.push(await closedCpu(2000, predictBody));
     }
+    const n = (r: OpenLoopResult) => r.latencies.length + r.errors;
     return {
-      requests: latencies.length + errors,
-      errors,
-      achieved_rps: (latencies.length + errors) / (elapsedMs / 1000),
-      p50_ms: percentile(latencies, 50),
-      p90_ms: percentile(latencies, 90),
-      p99_ms: percentile(latencies, 99),
-      max_ms: percentile(latencies, 100),
-      server_cpu_us_per_request: serverCpuUs / (latencies.length + errors),
-      server_system_cpu_share: (cpuAfter.system - cpuBefore.system) / serverCpuUs,
+      client: clientKind,
+      server_flags: String(opts['server-flags']),
+      connections,
+      requests: n(predict),
+      errors: predict.errors,
+      achieved_rps: n(predict) / (predict.elapsedMs / 1000),
+      p50_ms: percentile(predict.latencies, 50),
+      p90_ms: percentile(predict.latencies, 90),
+      p99_ms: percentile(predict.latencies, 99),
+      p999_ms: percentile(predict.latencies, 99.9),
+      max_ms: percentile(predict.latencies, 100),
+      server_cpu_us_per_request: predict.serverCpuUs / n(predict),
+      server_system_cpu_share: predict.serverSystemUs / predict.serverCpuUs,
+      client_cpu_us_per_request: predict.clientCpuUs / n(predict),
+      client_send_lag_p99_ms: percentile(predict.sendLags, 99),
+      client_send_lag_max_ms: percentile(predict.sendLags, 100),
+      server_loop_delay_p99_ms: predict.serverLoopDelayMs.p99,
+      server_loop_delay_max_ms: predict.serverLoopDelayMs.max,
+      server_gc_count: predict.serverGc.count,
+      server_gc_total_ms: predict.serverGc.totalMs,
+      server_gc_max_ms: predict.serverGc.maxMs,
+      healthz_errors: probe.errors,
+      healthz_p50_ms: percentile(probe.latencies, 50),
+      healthz_p99_ms: percentile(probe.latencies, 99),
+      healthz_max_ms: percentile(probe.latencies, 100),
+      healthz_server_cpu_us_per_request: probe.serverCpuUs / n(probe),
+      healthz_client_cpu_us_per_request: probe.clientCpuUs / n(probe),
+      healthz_client_send_lag_p99_ms: percentile(probe.sendLags, 99),
+      healthz_server_loop_delay_max_ms: probe.serverLoopDelayMs.max,
       closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu, 50),
       closed_loop_predict_cpu_us_per_request: percentile(predictCpu, 50),
     };
   } finally {
-    agent.destroy();
+    client.close();
     child.kill('SIGTERM');
   }
 }

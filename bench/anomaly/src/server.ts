@@ -6,6 +6,7 @@ import { createService } from '@industrialmind/anomaly-api';
 import { createMemoryEventBus } from '@industrialmind/event-bus';
 import { listen } from '@industrialmind/http';
 import { createLogger } from '@industrialmind/logger';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 async function main(): Promise<void> {
   const modelDir = process.argv[2]!;
@@ -32,8 +33,27 @@ async function main(): Promise<void> {
   process.send?.({ port: server.port });
   // The parent asks for CPU time around the timed run: CPU per request does not count time spent waiting
   // for a core, so it says more than latency on a shared machine.
+  // And for the server's event-loop delay over a run (a stall here is the server's, not the generator's).
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.on('message', (m: { cmd?: string }) => {
-    if (m.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+    if (m.cmd === 'cpu') {
+      process.send?.({
+        cpu: process.cpuUsage(),
+        loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+        gc,
+      });
+      loopDelay.reset();
+      gc = { count: 0, totalMs: 0, maxMs: 0 };
+    }
   });
   process.on('SIGTERM', () => {
     void server.close().then(() => service.stop().then(() => process.exit(0)));

@@ -133,6 +133,24 @@ describe(createAnomalyScorer.name, () => {
     expect(successor.stats().calibrated).toBe(1);
   });
 
+  it('hands out copies of its history, which later readings do not change (its ring is written in place)', async () => {
+    const sut = createAnomalyScorer({ metadata, onnx });
+    await sut.score(readings('m1', calm(4)));
+    const handed = sut.histories().get('m1')!;
+    const before = handed.map((row) => Array.from(row));
+
+    await sut.score(high(5).map((values) => ({ machineId: 'm1', values })));
+
+    expect(handed.map((row) => Array.from(row))).toEqual(before);
+    expect(
+      sut
+        .histories()
+        .get('m1')!
+        .slice(-5)
+        .map((row) => Array.from(row)),
+    ).toEqual(high(5).map(({ flow, pressure }) => [flow, pressure]));
+  });
+
   it('averages a faster stream per sample period when the model has one, so windows span the same time', async () => {
     const periodic = { ...metadata, sample_period_ms: 1000 };
     const rows = [...calm(12), ...high(4), ...calm(3)];

@@ -326,7 +326,9 @@ export function createAnomalyScorer(
       const row = forwardFill(state, values);
       state.seen++;
       if (state.isFitted) {
-        state.history[state.historyHead] = row;
+        // Copied into the ring's own row: a new row per reading would live `needed` readings, be promoted and
+        // make every scavenge slower (GC pauses were the REST latency tail).
+        state.history[state.historyHead]!.set(row);
         state.historyHead = (state.historyHead + 1) % needed;
         jobs.push({ kind: 'score', seq: state.seen, state, input, row, offset: windowCount });
         windowCount += 1;
@@ -341,7 +343,9 @@ export function createAnomalyScorer(
       if (state.history.length > needed) state.history.splice(0, state.history.length - needed);
       state.isFitted = true;
       state.historyHead = 0;
-      const rows = [...state.history];
+      // The job keeps these rows; the ring gets copies, which later readings overwrite in place.
+      const rows = state.history;
+      state.history = rows.map((r) => r.slice());
       jobs.push({
         kind: 'calibrate',
         seq: state.seen,
@@ -451,7 +455,9 @@ export function createAnomalyScorer(
     };
     return jobs.map((job): ScoringResult => {
       const result = resultOf(job);
-      if (job.kind !== 'pending') job.state.lastResult = result;
+      // Only a resampling model repeats the last result (pending readings); keeping it otherwise would hold
+      // every machine's last result (and promote it) for nothing.
+      if (job.kind !== 'pending' && periodMs !== undefined) job.state.lastResult = result;
       return result;
     });
   }
@@ -554,7 +560,11 @@ export function createAnomalyScorer(
     histories() {
       const out = new Map<string, Float64Array[]>();
       for (const [id, s] of machines)
-        out.set(id, [...s.history.slice(s.historyHead), ...s.history.slice(0, s.historyHead)]);
+        out.set(
+          id,
+          // Copies: this scorer's ring rows are overwritten in place.
+          [...s.history.slice(s.historyHead), ...s.history.slice(0, s.historyHead)].map((r) => r.slice()),
+        );
       return out;
     },
   };

@@ -75,27 +75,45 @@ export const notFound: RequestHandler = (_req, _res, next) => {
  * `{ error: { code, message, details?, request_id } }` without a stack trace. 5xx are logged at error with the
  * cause, 4xx at debug.
  */
+/**
+ * The status and body answered for anything thrown while serving `requestId`, logged as the error handler does:
+ * 5xx at error with the cause, 4xx at debug. Shared by the express error middleware and lean routes.
+ */
+export function errorResponse(
+  err: unknown,
+  requestId: string,
+  log: Pick<Logger, 'error' | 'debug'>,
+): { status: number; body: ErrorBody } {
+  const appError = normalizeError(err);
+  const status = STATUS_BY_CODE[appError.code] ?? 500;
+  if (status >= 500) log.error({ err, status, code: appError.code }, 'request failed');
+  else log.debug({ err: appError, status, code: appError.code }, 'request rejected');
+  return {
+    status,
+    body: {
+      error: {
+        code: status >= 500 && status !== 503 && status !== 504 ? ErrorCode.INTERNAL : appError.code,
+        message: status >= 500 ? (SERVER_ERROR_MESSAGES[status] ?? 'internal error') : appError.message,
+        ...(status < 500 && appError.details !== undefined ? { details: appError.details } : {}),
+        request_id: requestId,
+      },
+    },
+  };
+}
+
+/**
+ * The app's one error middleware: maps the AppError code to a status and answers
+ * `{ error: { code, message, details?, request_id } }` without a stack trace. 5xx are logged at error with the
+ * cause, 4xx at debug.
+ */
 export function errorHandler(fallbackLogger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const log = req.log ?? fallbackLogger;
-    const appError = normalizeError(err);
-    const status = STATUS_BY_CODE[appError.code] ?? 500;
-    if (status >= 500) log.error({ err, status, code: appError.code }, 'request failed');
-    else log.debug({ err: appError, status, code: appError.code }, 'request rejected');
-
+    const { status, body } = errorResponse(err, req.requestId, req.log ?? fallbackLogger);
     if (res.headersSent) {
       // Part of the response is on the wire (a stream); the only honest signal left is to cut the connection.
       res.destroy();
       return;
     }
-    const body: ErrorBody = {
-      error: {
-        code: status >= 500 && status !== 503 && status !== 504 ? ErrorCode.INTERNAL : appError.code,
-        message: status >= 500 ? (SERVER_ERROR_MESSAGES[status] ?? 'internal error') : appError.message,
-        ...(status < 500 && appError.details !== undefined ? { details: appError.details } : {}),
-        request_id: req.requestId,
-      },
-    };
     res.status(status).json(body);
   };
 }

@@ -3,6 +3,9 @@ import type { Logger } from '@industrialmind/logger';
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
+/** The `event` of the warn line logged for a request slower than the app's `slowRequestMs`. */
+export const SLOW_REQUEST_EVENT = 'http.request.slow';
+
 /** Route label for requests that matched no route (404s, bodies rejected before routing). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -38,7 +41,13 @@ interface RouteLike {
  * RED metrics per route: `http_requests_total{method,route,status}` and `http_request_duration_seconds`. The route
  * label is the matched pattern (`/machines/:id`), never the raw path, so cardinality stays bounded.
  */
-export function redMetrics(registry: Registry, logger?: Pick<Logger, 'isLevelEnabled'>): RequestHandler {
+export interface HttpMetrics {
+  requests: Counter<'method' | 'route' | 'status'>;
+  duration: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** The RED instruments on `registry` (created once per registry, shared by express and lean routes). */
+export function httpMetrics(registry: Registry): HttpMetrics {
   const requests = once(
     registry,
     'http_requests_total',
@@ -61,6 +70,23 @@ export function redMetrics(registry: Registry, logger?: Pick<Logger, 'isLevelEna
         registers: [registry],
       }),
   );
+  return { requests, duration };
+}
+
+/** Requests slower than this are logged at warn (`http.request.slow`) with their request id, by default. */
+export const DEFAULT_SLOW_REQUEST_MS = 1000;
+
+/**
+ * RED metrics per route: `http_requests_total{method,route,status}` and `http_request_duration_seconds`. The route
+ * label is the matched pattern (`/machines/:id`), never the raw path, so cardinality stays bounded. Requests slower
+ * than `slowRequestMs` are logged at warn with their request id.
+ */
+export function redMetrics(
+  registry: Registry,
+  logger?: Pick<Logger, 'isLevelEnabled'>,
+  slowRequestMs = DEFAULT_SLOW_REQUEST_MS,
+): RequestHandler {
+  const { requests, duration } = httpMetrics(registry);
 
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
@@ -92,9 +118,15 @@ export function redMetrics(registry: Registry, logger?: Pick<Logger, 'isLevelEna
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       requests.inc(labels);
       duration.observe(labels, seconds);
+      const durationMs = seconds * 1000;
+      if (durationMs >= slowRequestMs)
+        req.log.warn(
+          { ...labels, event: SLOW_REQUEST_EVENT, duration_ms: Math.round(durationMs) },
+          'slow request',
+        );
       // Checked on the app logger first, so requests that never log do not build a request-scoped child.
-      if (logger?.isLevelEnabled('debug') ?? true)
-        req.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request completed');
+      else if (logger?.isLevelEnabled('debug') ?? true)
+        req.log.debug({ ...labels, duration_ms: Math.round(durationMs) }, 'request completed');
     });
     next();
   };

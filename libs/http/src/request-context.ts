@@ -29,7 +29,7 @@ declare global {
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 // Accept caller ids that are safe to log and echo; anything else (too long, odd characters) is replaced.
-const ACCEPTED_REQUEST_ID = /^[\w.:-]{1,128}$/;
+export const ACCEPTED_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Assigns the request id and a request-scoped logger. */
 export function requestContext(logger: Logger): RequestHandler {

@@ -28,6 +28,15 @@ export type ValidatedHandler<S extends RequestSchemas> = RequestHandler<
 
 const LOCATIONS = ['params', 'query', 'body'] as const;
 
+/** The problems of a failed zod parse, as `validate()` reports them. */
+export function fieldProblems(location: keyof RequestSchemas, error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    location,
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
 /**
  * Parses params, query and body with their schemas and replaces them with the parsed values (defaults applied,
  * unknown keys stripped as the schema says). Any failure answers 400 VALIDATION_FAILED whose `details` lists
@@ -45,9 +54,7 @@ export function validate<S extends RequestSchemas>(schemas: S): ValidatedHandler
       if (!schema) continue;
       const result = schema.safeParse(req[location]);
       if (result.success) parsed[location] = result.data;
-      else
-        for (const issue of result.error.issues)
-          problems.push({ location, path: issue.path.map(String).join('.'), message: issue.message });
+      else problems.push(...fieldProblems(location, result.error));
     }
     if (problems.length > 0) {
       next(new AppError(ErrorCode.VALIDATION_FAILED, 'request validation failed', { details: problems }));

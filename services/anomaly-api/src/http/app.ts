@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ScorerRegistry } from '../domain/scorer-registry';
 import type { AnomalyMetrics } from '../metrics';
-import { predictRouter } from './predict.routes';
+import { predictLeanRoute, predictRouter } from './predict.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -22,6 +22,13 @@ export function createApp(deps: AppDeps): Express {
     registry: deps.registry,
     readiness: deps.isReady,
     ...(deps.identify ? { identify: deps.identify } : {}),
+    leanRoutes: [
+      predictLeanRoute({
+        scorers: deps.scorers,
+        metrics: deps.metrics,
+        ...(deps.roles ? { roles: deps.roles } : {}),
+      }),
+    ],
     routes: (app) => {
       // Scores are answers to one request, never re-fetched: hashing every body for an ETag is wasted work.
       app.set('etag', false);

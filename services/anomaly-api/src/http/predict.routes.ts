@@ -1,11 +1,11 @@
 import type { ScoringResult } from '@industrialmind/anomaly-scoring';
 import { AppError, ErrorCode } from '@industrialmind/errors';
-import { requireRole, validate } from '@industrialmind/http';
+import { leanRoute, requireRole, validate, zodBody, type LeanRoute } from '@industrialmind/http';
 import { Router, type RequestHandler } from 'express';
 import type { RegistryResult, ScorerRegistry, ServedModel } from '../domain/scorer-registry';
 import type { AnomalyMetrics } from '../metrics';
 import { recordResults } from '../record-results';
-import { PredictBatchRequest, PredictRequest } from './predict.schemas';
+import { PredictBatchRequest, PredictRequest, fastPredictRequest } from './predict.schemas';
 
 export interface PredictRoutesDeps {
   scorers: ScorerRegistry;
@@ -71,6 +71,58 @@ function channelSet(metadata: ServedModel['metadata']): ReadonlySet<string> {
   return set;
 }
 
+/** POST /predict: scores one reading (stateful) or a whole window (stateless) and returns the answer body. */
+async function predictOne(deps: PredictRoutesDeps, body: PredictRequest): Promise<object> {
+  const stop = deps.metrics.scoringDuration.startTimer({ source: 'rest' });
+  if (body.window) {
+    checkChannels(deps.scorers, body.machine_type, body.window, (i, c) => `window.${i}.${c}`);
+    const result = await deps.scorers
+      .get(body.machine_type)!
+      .scorer.scoreWindow(body.machine_id, body.window);
+    stop();
+    return {
+      machine_id: body.machine_id,
+      machine_type: body.machine_type,
+      model_version: result.modelVersion,
+      status: 'scored',
+      score: result.score,
+      threshold: result.threshold,
+      is_anomaly: result.isAnomaly,
+      confidence: result.confidence,
+      feature_contributions: result.contributions,
+    };
+  }
+  const readings = body.readings!;
+  checkChannels(deps.scorers, body.machine_type, [readings], (_, c) => `readings.${c}`);
+  const [result] = await deps.scorers.score([
+    {
+      machineId: body.machine_id,
+      machineType: body.machine_type,
+      values: readings,
+      ...(body.reading_id ? { readingId: body.reading_id } : {}),
+      ...(body.timestamp ? { timestampMs: Date.parse(body.timestamp) } : {}),
+    },
+  ]);
+  stop();
+  recordResults(deps.metrics, body.machine_type, result!);
+  return resultBody(body.machine_type, result!);
+}
+
+/**
+ * POST /predict served without express's middleware chain (the hot route: one reading per request at up to
+ * thousands of requests/s); same validation (fast path, zod for the rest and for the 400's details), roles,
+ * ids, metrics and error format as the express routes.
+ */
+export function predictLeanRoute(deps: PredictRoutesDeps): LeanRoute<PredictRequest> {
+  return leanRoute({
+    method: 'POST',
+    path: '/predict',
+    body: zodBody(PredictRequest, fastPredictRequest),
+    ...(deps.roles ? { roles: deps.roles.predict } : {}),
+    handle: ({ body }) => predictOne(deps, body),
+  });
+}
+
 /**
  * POST /predict: one reading (advances the machine's window state, as the stream does) or a whole `window`
  * (stateless, uses the machine's fitted normalisation and threshold). POST /predict/batch: many readings, in
@@ -80,46 +132,13 @@ export function predictRouter(deps: PredictRoutesDeps): Router {
   const router = Router();
   const guard = (roles: string[] | undefined): RequestHandler[] => (roles ? [requireRole(...roles)] : []);
 
+  // The lean route serves plain JSON requests; this one the rest (other charsets, compressed bodies), alike.
   router.post(
     '/predict',
     ...guard(deps.roles?.predict),
     validate({ body: PredictRequest }),
     async (req, res) => {
-      const body = req.body;
-      const stop = deps.metrics.scoringDuration.startTimer({ source: 'rest' });
-      if (body.window) {
-        checkChannels(deps.scorers, body.machine_type, body.window, (i, c) => `window.${i}.${c}`);
-        const result = await deps.scorers
-          .get(body.machine_type)!
-          .scorer.scoreWindow(body.machine_id, body.window);
-        stop();
-        res.json({
-          machine_id: body.machine_id,
-          machine_type: body.machine_type,
-          model_version: result.modelVersion,
-          status: 'scored',
-          score: result.score,
-          threshold: result.threshold,
-          is_anomaly: result.isAnomaly,
-          confidence: result.confidence,
-          feature_contributions: result.contributions,
-        });
-        return;
-      }
-      const readings = body.readings!;
-      checkChannels(deps.scorers, body.machine_type, [readings], (_, c) => `readings.${c}`);
-      const [result] = await deps.scorers.score([
-        {
-          machineId: body.machine_id,
-          machineType: body.machine_type,
-          values: readings,
-          ...(body.reading_id ? { readingId: body.reading_id } : {}),
-          ...(body.timestamp ? { timestampMs: Date.parse(body.timestamp) } : {}),
-        },
-      ]);
-      stop();
-      recordResults(deps.metrics, body.machine_type, result!);
-      res.json(resultBody(body.machine_type, result!));
+      res.json(await predictOne(deps, req.body));
     },
   );
 
