@@ -120,6 +120,9 @@ def load_torch(pt_path: str) -> RulNetwork:
         list(init["channels"]),
     )
     model = RulNetwork(init["arch"], norm, init["window"], init["scale"], init.get("members", 1))
-    model.load_state_dict(saved["state_dict"])
+    state = saved["state_dict"]
+    # Models saved before width-scaled conformal offsets existed use plain offsets.
+    state.setdefault("width_scaled", torch.zeros(()))
+    model.load_state_dict(state)
     model.eval()
     return model
