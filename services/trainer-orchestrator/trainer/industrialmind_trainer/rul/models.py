@@ -102,21 +102,24 @@ class RulNetwork(nn.Module):
     """Normaliser -> `members` independently initialised bodies, each with three heads (point, q05, q95 on
     RUL/scale), averaged (a deep ensemble), then the calibrated interval."""
 
-    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1):
+    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1,
+                 member_archs: list[str] | None = None):
         super().__init__()
         self.arch = arch
         self.window = window
-        self.members = members
+        # `member_archs` mixes architectures in one ensemble (arch "cnn+transformer"); otherwise `members` of `arch`.
+        self.member_archs = list(member_archs) if member_archs else [arch] * members
+        self.members = len(self.member_archs)
         self.normaliser = Normaliser(norm)
         features = len(norm.sensor_columns)
         bodies = []
-        for _ in range(members):
-            if arch == "cnn":
+        for member_arch in self.member_archs:
+            if member_arch == "cnn":
                 bodies.append(CnnBody(features, window))
-            elif arch == "transformer":
+            elif member_arch == "transformer":
                 bodies.append(TransformerBody(features, window))
             else:
-                raise ValueError(f"unknown arch {arch!r}")
+                raise ValueError(f"unknown arch {member_arch!r}")
         self.bodies = nn.ModuleList(bodies)
         self.heads = nn.ModuleList([nn.Linear(b.out_features, 3) for b in bodies])
         self.register_buffer("scale", torch.tensor(float(scale)))
@@ -124,6 +127,8 @@ class RulNetwork(nn.Module):
         # `width_scaled` is 0 (plain CQR); in multiples of the predicted width q95 - q05 when it is 1 (CQR-r).
         self.register_buffer("offsets", torch.zeros(2))
         self.register_buffer("width_scaled", torch.zeros(()))
+        # Weight of each member in the ensemble average (uniform unless architectures are mixed).
+        self.register_buffer("member_weights", torch.full((self.members,), 1.0 / self.members))
 
     def member_heads(self, raw: torch.Tensor, noise: float = 0.0) -> list[torch.Tensor]:
         """Each member's (B, 3) point, q05, q95 in units of `scale` (training outputs)."""
@@ -134,7 +139,9 @@ class RulNetwork(nn.Module):
 
     def raw_heads(self, raw: torch.Tensor) -> torch.Tensor:
         outs = self.member_heads(raw)
-        return outs[0] if len(outs) == 1 else torch.stack(outs).mean(0)
+        if len(outs) == 1:
+            return outs[0]
+        return (torch.stack(outs) * self.member_weights[:, None, None]).sum(0)
 
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
         h = self.raw_heads(raw) * self.scale
@@ -143,6 +150,20 @@ class RulNetwork(nn.Module):
         lower = torch.relu(torch.minimum(h[:, 1] - self.offsets[0] * factor, point))
         upper = torch.maximum(h[:, 2] + self.offsets[1] * factor, point)
         return torch.stack([point, lower, upper], dim=1)
+
+
+def combine(networks: list[RulNetwork], norm: Normalisation) -> RulNetwork:
+    """One ensemble of trained networks of different architectures (same normalisation, window and scale), each
+    architecture weighted equally whatever its number of members: fixed in advance, not fitted."""
+    archs = [a for net in networks for a in net.member_archs]
+    first = networks[0]
+    combined = RulNetwork("+".join(net.arch for net in networks), norm, first.window, float(first.scale),
+                          member_archs=archs)
+    combined.bodies = nn.ModuleList([b for net in networks for b in net.bodies])
+    combined.heads = nn.ModuleList([h for net in networks for h in net.heads])
+    weights = [1.0 / (len(networks) * net.members) for net in networks for _ in range(net.members)]
+    combined.member_weights.copy_(torch.tensor(weights))
+    return combined
 
 
 def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

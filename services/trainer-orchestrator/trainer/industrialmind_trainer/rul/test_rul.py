@@ -20,7 +20,7 @@ import torch
 from . import data as D
 from .export import load_torch, onnx_predict, parity, sha256, torch_predict, write_model
 from .metrics import coverage, phm08_score, rmse
-from .models import RulNetwork, apply_offsets, choose_conformal, conformal_offsets
+from .models import RulNetwork, apply_offsets, choose_conformal, combine, conformal_offsets
 
 PARITY_TOLERANCE = 1e-4
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 5))
@@ -235,6 +235,29 @@ class ParityTest(unittest.TestCase):
 
     def test_width_scaled_offsets_export_with_parity(self):
         self.export_and_compare("cnn", 1, width_scaled=True)
+
+    def test_mixed_ensemble_weights_each_architecture_equally_and_exports_with_parity(self):
+        engines = synthetic_engines()
+        norm = D.fit_normalisation(engines, 6, seed=0)
+        torch.manual_seed(0)
+        cnn = RulNetwork("cnn", norm, 20, 125.0, 2).eval()
+        transformer = RulNetwork("transformer", norm, 20, 125.0, 1).eval()
+        mixed = combine([cnn, transformer], norm).eval()
+        self.assertEqual(mixed.member_archs, ["cnn", "cnn", "transformer"])
+        x, _, _ = D.truncated_samples(engines, list(engines), 20, 4, seed=6)
+        xt = torch.from_numpy(x)
+        with torch.no_grad():
+            expected = (cnn.raw_heads(xt) + transformer.raw_heads(xt)) / 2
+            np.testing.assert_allclose(mixed.raw_heads(xt).numpy(), expected.numpy(), atol=1e-6)
+        init = {"arch": mixed.arch, "members": 3, "member_archs": mixed.member_archs, "window": 20, "scale": 125.0,
+                "centroids": norm.centroids.tolist(), "setting_scale": norm.setting_scale.tolist(),
+                "mean": norm.mean.tolist(), "std": norm.std.tolist(), "sensor_columns": norm.sensor_columns,
+                "setting_columns": norm.setting_columns, "channels": norm.channels}
+        with tempfile.TemporaryDirectory() as out:
+            meta = write_model(mixed, out, "m", {"torch_init": init}, x)
+            self.assertLessEqual(meta["parity_max_abs_diff"], PARITY_TOLERANCE)
+            reloaded = load_torch(os.path.join(out, "m.pt"))
+            np.testing.assert_allclose(torch_predict(reloaded, x), torch_predict(mixed, x), atol=1e-5)
 
     def test_forward_applies_width_scaled_offsets(self):
         engines = synthetic_engines()

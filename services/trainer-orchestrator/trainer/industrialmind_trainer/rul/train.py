@@ -24,7 +24,7 @@ import torch
 from . import data as D
 from .export import torch_predict, write_model
 from .metrics import coverage, phm08_score, rmse
-from .models import CONFORMAL_METHODS, RulNetwork, choose_conformal, conformal_offsets, loss_fn
+from .models import CONFORMAL_METHODS, RulNetwork, choose_conformal, combine, conformal_offsets, loss_fn
 
 INTERVAL_LEVEL = 0.9
 
@@ -148,6 +148,32 @@ def evaluate(model: RulNetwork, ds: Dataset, units: list[int], draws: int, seed:
     }
 
 
+def calibrate_and_evaluate(model: RulNetwork, info: dict, ds: Dataset, cal_x, cal_y, cal_units, val_u, args, log):
+    """Conformal offsets from the calibration cuts (method fixed or chosen by cross-validation over calibration
+    engines), then the validation figures (reported, never used for a choice)."""
+    cal_out = torch_predict(model, cal_x)
+    # Raw quantile heads, before any offset, for the conformal scores.
+    with torch.no_grad():
+        heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * ds.cap
+    if args.conformal == "auto":
+        picked = choose_conformal(heads[:, 1], heads[:, 2], cal_y, cal_units, INTERVAL_LEVEL, seed=args.seed)
+        info["conformal_selection"] = picked
+        method = picked["method"]
+    else:
+        method = args.conformal
+    scaled = CONFORMAL_METHODS[method]
+    lo, hi = conformal_offsets(heads[:, 1], heads[:, 2], cal_y, INTERVAL_LEVEL, scaled)
+    model.offsets.copy_(torch.tensor([lo, hi]))
+    model.width_scaled.fill_(1.0 if scaled else 0.0)
+    info["conformal_method"] = method
+    info["conformal_offsets"] = [lo, hi]
+    info["parameters"] = sum(p.numel() for p in model.parameters())
+    info["validation"] = evaluate(model, ds, val_u, args.val_draws, args.seed)
+    info["cal_coverage_before_conformal"] = coverage(
+        np.maximum(np.minimum(heads[:, 1], cal_out[:, 0]), 0), np.maximum(heads[:, 2], cal_out[:, 0]), cal_y)
+    log(f"  {model.arch}: cal RMSE {info['cal_rmse']:.2f}, validation {json.dumps(info['validation'])}")
+
+
 def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     torch.set_num_threads(args.threads)
     set_seed(args.seed)
@@ -172,36 +198,27 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         info = fit(model, x, y, cal_x, cal_y, epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
                    args.sample_fraction, args.patience)
         info["members"] = members
-        cal_out = torch_predict(model, cal_x)
-        # Raw quantile heads, before any offset, for the conformal scores.
-        with torch.no_grad():
-            heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * ds.cap
-        if args.conformal == "auto":
-            picked = choose_conformal(heads[:, 1], heads[:, 2], cal_y, cal_units, INTERVAL_LEVEL, seed=args.seed)
-            info["conformal_selection"] = picked
-            method = picked["method"]
-        else:
-            method = args.conformal
-        scaled = CONFORMAL_METHODS[method]
-        lo, hi = conformal_offsets(heads[:, 1], heads[:, 2], cal_y, INTERVAL_LEVEL, scaled)
-        model.offsets.copy_(torch.tensor([lo, hi]))
-        model.width_scaled.fill_(1.0 if scaled else 0.0)
-        info["conformal_method"] = method
-        info["conformal_offsets"] = [lo, hi]
         info["train_seconds"] = round(time.time() - started, 1)
-        info["parameters"] = sum(p.numel() for p in model.parameters())
-        info["validation"] = evaluate(model, ds, val_u, args.val_draws, args.seed)
-        info["cal_coverage_before_conformal"] = coverage(
-            np.maximum(np.minimum(heads[:, 1], cal_out[:, 0]), 0), np.maximum(heads[:, 2], cal_out[:, 0]), cal_y)
-        log(f"  {arch}: cal RMSE {info['cal_rmse']:.2f}, validation {json.dumps(info['validation'])}")
+        calibrate_and_evaluate(model, info, ds, cal_x, cal_y, cal_units, val_u, args, log)
         results[arch] = info
         models[arch] = model
+    if args.combine and len(models) > 1:
+        # Both architectures averaged (each weighted 1/2), their epochs as chosen above; a candidate like the others.
+        model = combine([models[a] for a in args.arch], norm)
+        info = {"cal_rmse": rmse(torch_predict(model, cal_x)[:, 0], cal_y), "members": model.members, "member_archs": model.member_archs,
+                "member_weights": model.member_weights.tolist(),
+                "best_epoch": {a: results[a]["best_epoch"] for a in args.arch},
+                "train_seconds": round(sum(results[a]["train_seconds"] for a in args.arch), 1)}
+        calibrate_and_evaluate(model, info, ds, cal_x, cal_y, cal_units, val_u, args, log)
+        results[model.arch] = info
+        models[model.arch] = model
     chosen = min(results, key=lambda a: results[a]["cal_rmse"])
     model = models[chosen]
     log(f"{ds.name}: chose {chosen} (lowest calibration RMSE)")
     init = {
         "arch": chosen,
         "members": model.members,
+        "member_archs": model.member_archs,
         "window": ds.window,
         "scale": ds.cap,
         "centroids": norm.centroids.tolist(),
@@ -286,6 +303,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="conformal scores: plain CQR, scaled by the predicted width, or auto (chosen by "
                         "cross-validation over the calibration engines)")
     p.add_argument("--val-draws", type=int, default=10, help="seeded validation draws (one cut per engine each)")
+    p.add_argument("--combine", action="store_true",
+                   help="also try the average of the architectures (each weighted equally) as a candidate")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
     args.arch = [a.strip() for a in args.arch.split(",") if a.strip()]
