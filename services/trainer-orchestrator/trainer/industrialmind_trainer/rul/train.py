@@ -2,11 +2,14 @@
 
     python -m industrialmind_trainer.rul.train --subset FD001 --out services/rul-api/models
 
-Protocol (documented in docs/benchmarks.md): engines of the training file are split 70/10/20 (seeded) into
-train / calibration / validation. Every architecture is trained on the train engines; the calibration engines
-choose the epoch and the architecture and set the conformal offsets of the 90 % interval; the validation engines
-are touched once, at the end, to report RMSE, PHM08 score and coverage, each engine cut so that its true
-remaining life is uniform in [5, 150] cycles (several seeded draws, one cut per engine per draw).
+Protocol (documented in docs/benchmarks.md): engines of the training file are split into train / calibration /
+validation (seeded; validation is always the same last 20 %, calibration --cal-fraction, 10 % by default). Every
+architecture is trained on the train engines; the calibration engines choose the epoch (and stop training early
+with --patience), choose the architecture (or, with --combine, their equal-weight average), choose the conformal
+scores (--conformal auto: cross-validation over calibration engines) and set the conformal offsets of the 90 %
+interval; the validation engines are touched once, at the end, to report RMSE, PHM08 score and coverage, each
+engine cut so that its true remaining life is uniform in [5, 150] cycles (several seeded draws, one cut per engine
+per draw).
 """
 
 from __future__ import annotations
