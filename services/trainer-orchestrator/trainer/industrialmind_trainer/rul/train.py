@@ -157,7 +157,7 @@ def calibrate_and_evaluate(model: RulNetwork, info: dict, ds: Dataset, cal_x, ca
     cal_out = torch_predict(model, cal_x)
     # Raw quantile heads, before any offset, for the conformal scores.
     with torch.no_grad():
-        heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * ds.cap
+        heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * float(model.scale)
     if args.conformal == "auto":
         picked = choose_conformal(heads[:, 1], heads[:, 2], cal_y, cal_units, INTERVAL_LEVEL, seed=args.seed)
         info["conformal_selection"] = picked
@@ -186,7 +186,8 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     norm = D.fit_normalisation(
         {u: ds.engines[u] for u in train_u}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
     )
-    x, y = ds.windows(train_u, ds.cap)
+    cap = args.cap if args.cap is not None else ds.cap
+    x, y = ds.windows(train_u, cap)
     cal_x, cal_y, cal_units = ds.cuts(cal_u, args.cal_draws, args.seed)
     log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
         f"{len(x)} training windows")
@@ -195,7 +196,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     for arch in args.arch:
         set_seed(args.seed)
         members = args.members if arch == "cnn" else args.transformer_members
-        model = RulNetwork(arch, norm, ds.window, ds.cap, members)
+        model = RulNetwork(arch, norm, ds.window, cap, members)
         started = time.time()
         epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
         info = fit(model, x, y, cal_x, cal_y, epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
@@ -223,7 +224,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         "members": model.members,
         "member_archs": model.member_archs,
         "window": ds.window,
-        "scale": ds.cap,
+        "scale": cap,
         "centroids": norm.centroids.tolist(),
         "setting_scale": norm.setting_scale.tolist(),
         "mean": norm.mean.tolist(),
@@ -244,7 +245,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         "window": ds.window,
         "padding": "repeat-first-reading",
         **({"sample_interval_ms": ds.sample_interval_ms} if ds.sample_interval_ms else {}),
-        "rul_cap": ds.cap,
+        "rul_cap": cap,
         "interval_level": INTERVAL_LEVEL,
         "interval_method": (
             "quantile heads (0.05, 0.95) + asymmetric conformal calibration on held-out engines"
@@ -306,6 +307,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="conformal scores: plain CQR, scaled by the predicted width, or auto (chosen by "
                         "cross-validation over the calibration engines)")
     p.add_argument("--val-draws", type=int, default=10, help="seeded validation draws (one cut per engine each)")
+    p.add_argument("--cap", type=float,
+                   help="training target min(RUL, cap) (default: 125 cycles for C-MAPSS, 300 hours for the simulator)")
     p.add_argument("--combine", action="store_true",
                    help="also try the average of the architectures (each weighted equally) as a candidate")
     p.add_argument("--threads", type=int, default=1)
