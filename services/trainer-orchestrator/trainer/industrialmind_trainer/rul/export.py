@@ -119,7 +119,13 @@ def load_torch(pt_path: str) -> RulNetwork:
         list(init["setting_columns"]),
         list(init["channels"]),
     )
-    model = RulNetwork(init["arch"], norm, init["window"], init["scale"], init.get("members", 1))
-    model.load_state_dict(saved["state_dict"])
+    model = RulNetwork(init["arch"], norm, init["window"], init["scale"], init.get("members", 1),
+                       init.get("member_archs"))
+    state = saved["state_dict"]
+    # Models saved before mixed ensembles existed average their members uniformly.
+    state.setdefault("member_weights", torch.full((model.members,), 1.0 / model.members))
+    # Models saved before width-scaled conformal offsets existed use plain offsets.
+    state.setdefault("width_scaled", torch.zeros(()))
+    model.load_state_dict(state)
     model.eval()
     return model

@@ -102,26 +102,33 @@ class RulNetwork(nn.Module):
     """Normaliser -> `members` independently initialised bodies, each with three heads (point, q05, q95 on
     RUL/scale), averaged (a deep ensemble), then the calibrated interval."""
 
-    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1):
+    def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1,
+                 member_archs: list[str] | None = None):
         super().__init__()
         self.arch = arch
         self.window = window
-        self.members = members
+        # `member_archs` mixes architectures in one ensemble (arch "cnn+transformer"); otherwise `members` of `arch`.
+        self.member_archs = list(member_archs) if member_archs else [arch] * members
+        self.members = len(self.member_archs)
         self.normaliser = Normaliser(norm)
         features = len(norm.sensor_columns)
         bodies = []
-        for _ in range(members):
-            if arch == "cnn":
+        for member_arch in self.member_archs:
+            if member_arch == "cnn":
                 bodies.append(CnnBody(features, window))
-            elif arch == "transformer":
+            elif member_arch == "transformer":
                 bodies.append(TransformerBody(features, window))
             else:
-                raise ValueError(f"unknown arch {arch!r}")
+                raise ValueError(f"unknown arch {member_arch!r}")
         self.bodies = nn.ModuleList(bodies)
         self.heads = nn.ModuleList([nn.Linear(b.out_features, 3) for b in bodies])
         self.register_buffer("scale", torch.tensor(float(scale)))
-        # Conformal offsets (in output units) added below q05 and above q95; zero until calibrated.
+        # Conformal offsets added below q05 and above q95; zero until calibrated. In output units when
+        # `width_scaled` is 0 (plain CQR); in multiples of the predicted width q95 - q05 when it is 1 (CQR-r).
         self.register_buffer("offsets", torch.zeros(2))
+        self.register_buffer("width_scaled", torch.zeros(()))
+        # Weight of each member in the ensemble average (uniform unless architectures are mixed).
+        self.register_buffer("member_weights", torch.full((self.members,), 1.0 / self.members))
 
     def member_heads(self, raw: torch.Tensor, noise: float = 0.0) -> list[torch.Tensor]:
         """Each member's (B, 3) point, q05, q95 in units of `scale` (training outputs)."""
@@ -132,14 +139,31 @@ class RulNetwork(nn.Module):
 
     def raw_heads(self, raw: torch.Tensor) -> torch.Tensor:
         outs = self.member_heads(raw)
-        return outs[0] if len(outs) == 1 else torch.stack(outs).mean(0)
+        if len(outs) == 1:
+            return outs[0]
+        return (torch.stack(outs) * self.member_weights[:, None, None]).sum(0)
 
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
         h = self.raw_heads(raw) * self.scale
         point = torch.relu(h[:, 0])
-        lower = torch.relu(torch.minimum(h[:, 1] - self.offsets[0], point))
-        upper = torch.maximum(h[:, 2] + self.offsets[1], point)
+        factor = 1.0 + self.width_scaled * (interval_width(h[:, 1], h[:, 2]) - 1.0)
+        lower = torch.relu(torch.minimum(h[:, 1] - self.offsets[0] * factor, point))
+        upper = torch.maximum(h[:, 2] + self.offsets[1] * factor, point)
         return torch.stack([point, lower, upper], dim=1)
+
+
+def combine(networks: list[RulNetwork], norm: Normalisation) -> RulNetwork:
+    """One ensemble of trained networks of different architectures (same normalisation, window and scale), each
+    architecture weighted equally whatever its number of members: fixed in advance, not fitted."""
+    archs = [a for net in networks for a in net.member_archs]
+    first = networks[0]
+    combined = RulNetwork("+".join(net.arch for net in networks), norm, first.window, float(first.scale),
+                          member_archs=archs)
+    combined.bodies = nn.ModuleList([b for net in networks for b in net.bodies])
+    combined.heads = nn.ModuleList([h for net in networks for h in net.heads])
+    weights = [1.0 / (len(networks) * net.members) for net in networks for _ in range(net.members)]
+    combined.member_weights.copy_(torch.tensor(weights))
+    return combined
 
 
 def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -152,11 +176,65 @@ def loss_fn(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return mse + pin
 
 
-def conformal_offsets(q_lo: np.ndarray, q_hi: np.ndarray, truth: np.ndarray, level: float) -> tuple[float, float]:
-    """Asymmetric conformalised quantile regression (Romano et al. 2019): each side gets (1-level)/2 miscoverage."""
+# Width floor (output units) when offsets scale with the predicted width, so crossed or collapsed quantile heads
+# cannot shrink an interval to nothing.
+MIN_WIDTH = 1.0
+
+
+def interval_width(q_lo, q_hi):
+    """q_hi - q_lo floored at MIN_WIDTH (numpy or torch)."""
+    if isinstance(q_lo, torch.Tensor):
+        return torch.clamp(q_hi - q_lo, min=MIN_WIDTH)
+    return np.maximum(np.asarray(q_hi) - np.asarray(q_lo), MIN_WIDTH)
+
+
+def conformal_offsets(q_lo: np.ndarray, q_hi: np.ndarray, truth: np.ndarray, level: float,
+                      width_scaled: bool = False) -> tuple[float, float]:
+    """Asymmetric conformalised quantile regression (Romano et al. 2019): each side gets (1-level)/2 miscoverage.
+    With `width_scaled`, the scores are divided by the predicted width (CQR-r, Sesia & Candes 2020), so the
+    correction grows where the network itself is unsure."""
     alpha = 1.0 - level
     n = len(truth)
     k = min(1.0, math.ceil((n + 1) * (1 - alpha / 2)) / n)
-    lo = float(np.quantile(q_lo - truth, k, method="higher"))
-    hi = float(np.quantile(truth - q_hi, k, method="higher"))
+    w = interval_width(q_lo, q_hi) if width_scaled else 1.0
+    lo = float(np.quantile((q_lo - truth) / w, k, method="higher"))
+    hi = float(np.quantile((truth - q_hi) / w, k, method="higher"))
     return lo, hi
+
+
+def apply_offsets(q_lo: np.ndarray, q_hi: np.ndarray, offsets: tuple[float, float], width_scaled: bool):
+    """The interval (before clipping at the point forecast and at 0) that RulNetwork.forward produces."""
+    w = interval_width(q_lo, q_hi) if width_scaled else 1.0
+    return q_lo - offsets[0] * w, q_hi + offsets[1] * w
+
+
+CONFORMAL_METHODS = {"cqr": False, "cqr-width": True}
+
+
+def choose_conformal(q_lo: np.ndarray, q_hi: np.ndarray, truth: np.ndarray, groups: np.ndarray, level: float,
+                     folds: int = 5, seed: int = 0) -> dict:
+    """Picks plain or width-scaled CQR by cross-validation *inside the calibration engines*: the engines are split
+    into `folds` groups; each group is covered by offsets fitted on the others (whole engines, since cuts of one
+    engine are correlated). The method whose cross-validated coverage is closest to `level` wins; ties (within
+    half a percentage point) go to the narrower interval. Returns the CV figures of every method."""
+    units = np.unique(groups)
+    rng = np.random.default_rng(seed)
+    fold_of = dict(zip(rng.permutation(units).tolist(), np.arange(len(units)) % folds))
+    fold = np.array([fold_of[g] for g in groups.tolist()])
+    report = {}
+    for name, scaled in CONFORMAL_METHODS.items():
+        hits, widths = [], []
+        for f in range(folds):
+            fit, held = fold != f, fold == f
+            if not held.any() or not fit.any():
+                continue
+            off = conformal_offsets(q_lo[fit], q_hi[fit], truth[fit], level, scaled)
+            lo, hi = apply_offsets(q_lo[held], q_hi[held], off, scaled)
+            hits.append((truth[held] >= lo) & (truth[held] <= hi))
+            widths.append(hi - lo)
+        report[name] = {
+            "cv_coverage": float(np.mean(np.concatenate(hits))),
+            "cv_mean_width": float(np.mean(np.concatenate(widths))),
+        }
+    best = min(report, key=lambda m: (round(abs(report[m]["cv_coverage"] - level) / 0.005), report[m]["cv_mean_width"]))
+    return {"method": best, "folds": folds, "by_method": report}

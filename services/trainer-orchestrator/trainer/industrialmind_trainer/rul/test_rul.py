@@ -20,7 +20,7 @@ import torch
 from . import data as D
 from .export import load_torch, onnx_predict, parity, sha256, torch_predict, write_model
 from .metrics import coverage, phm08_score, rmse
-from .models import RulNetwork, conformal_offsets
+from .models import RulNetwork, apply_offsets, choose_conformal, combine, conformal_offsets
 
 PARITY_TOLERANCE = 1e-4
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 5))
@@ -89,6 +89,16 @@ class DataTest(unittest.TestCase):
             self.assertLessEqual(rul, min(D.MAX_TRUE_RUL, len(engines[u]) - 1))
             np.testing.assert_allclose(w[-1], engines[u][len(engines[u]) - int(rul) - 1], rtol=1e-6)
 
+    def test_a_larger_calibration_share_keeps_the_validation_engines(self):
+        for n in (100, 249, 260):
+            units = list(range(1, n + 1))
+            train, cal, val = D.split_engines(units, seed=7)
+            train2, cal2, val2 = D.split_engines(units, seed=7, fractions=(0.6, 0.2, 0.2))
+            self.assertEqual(val2, val)
+            self.assertTrue(set(cal) <= set(cal2))
+            self.assertEqual(len(cal2), round(n * 0.2))
+            self.assertEqual(sorted(train2 + cal2 + val2), units)
+
     def test_per_condition_normalisation_finds_the_six_operating_points(self):
         engines = synthetic_engines()
         norm = D.fit_normalisation(engines, 6, seed=0)
@@ -117,14 +127,90 @@ class MetricsTest(unittest.TestCase):
         self.assertGreater(covered, 0.87)
         self.assertLess(covered, 0.93)
 
+    def heteroscedastic(self, n: int, seed: int):
+        """Truth around 0 whose spread differs 4x between two groups of engines; quantile heads that know the
+        spread but are 40 % too narrow."""
+        rng = np.random.default_rng(seed)
+        groups = np.repeat(np.arange(n // 20), 20)
+        sigma = np.where(groups % 2 == 0, 1.0, 4.0)
+        truth = rng.normal(0, sigma)
+        return -0.6 * 1.645 * sigma, 0.6 * 1.645 * sigma, truth, groups, sigma
+
+    def test_width_scaled_conformal_covers_each_spread_and_plain_does_not(self):
+        q_lo, q_hi, truth, groups, sigma = self.heteroscedastic(4000, 1)
+        f_lo, f_hi, f_truth, _, f_sigma = self.heteroscedastic(4000, 2)
+        for scaled in (False, True):
+            off = conformal_offsets(q_lo, q_hi, truth, 0.9, width_scaled=scaled)
+            lo, hi = apply_offsets(f_lo, f_hi, off, scaled)
+            narrow, wide = f_sigma == 1.0, f_sigma == 4.0
+            cov_narrow = coverage(lo[narrow], hi[narrow], f_truth[narrow])
+            cov_wide = coverage(lo[wide], hi[wide], f_truth[wide])
+            self.assertAlmostEqual(coverage(lo, hi, f_truth), 0.9, delta=0.02)
+            if scaled:
+                self.assertAlmostEqual(cov_narrow, 0.9, delta=0.03)
+                self.assertAlmostEqual(cov_wide, 0.9, delta=0.03)
+            else:
+                # One offset for both: too wide where the spread is small, too narrow where it is large.
+                self.assertGreater(cov_narrow, 0.97)
+                self.assertLess(cov_wide, 0.85)
+
+    def test_choose_conformal_reports_cross_validated_coverage_of_both_methods(self):
+        q_lo, q_hi, truth, groups, _ = self.heteroscedastic(2000, 3)
+        picked = choose_conformal(q_lo, q_hi, truth, groups, 0.9, folds=5, seed=0)
+        self.assertEqual(set(picked["by_method"]), {"cqr", "cqr-width"})
+        for figures in picked["by_method"].values():
+            self.assertAlmostEqual(figures["cv_coverage"], 0.9, delta=0.03)
+        # Both reach the level marginally, so the narrower one on average wins (here plain CQR: marginal coverage
+        # is cheapest where the spread is small).
+        by = picked["by_method"]
+        self.assertEqual(picked["method"], min(by, key=lambda m: by[m]["cv_mean_width"]))
+
+    def test_width_scaled_scores_fall_back_to_plain_ones_when_the_heads_collapse(self):
+        # Zero-width quantile heads: the width floor (1 cycle) makes both methods the same, and cross-validation
+        # over whole engines still reaches the level.
+        rng = np.random.default_rng(4)
+        groups = np.repeat(np.arange(50), 20)
+        truth = rng.normal(0, 1, len(groups))
+        picked = choose_conformal(np.zeros(len(truth)), np.zeros(len(truth)), truth, groups, 0.9)
+        by = picked["by_method"]
+        self.assertAlmostEqual(by["cqr"]["cv_coverage"], by["cqr-width"]["cv_coverage"])
+        self.assertAlmostEqual(by["cqr"]["cv_coverage"], 0.9, delta=0.03)
+        self.assertEqual(picked["method"], "cqr")
+
+
+class FitTest(unittest.TestCase):
+    def test_patience_stops_when_the_calibration_rmse_stops_improving(self):
+        from .train import fit
+
+        engines = synthetic_engines(6)
+        norm = D.fit_normalisation(engines, 6, seed=0)
+        torch.manual_seed(0)
+        model = RulNetwork("cnn", norm, 20, 125.0, 1)
+        x, y = D.training_windows(engines, [1, 2, 3, 4], 20)
+        cal_x, cal_y, _ = D.truncated_samples(engines, [5, 6], 20, 3, seed=0)
+        lines: list[str] = []
+        # lr 0: the weights never change, so epoch 1 stays the best and training stops `patience` epochs later.
+        info = fit(model, x[:64], y[:64], cal_x, cal_y, 10, 32, 0.0, lines.append, patience=2)
+        self.assertEqual(info["best_epoch"], 1)
+        self.assertEqual(info["epochs_run"], 3)
+        self.assertIn("stopping", lines[-1])
+
+    def test_compare_uses_only_calibration_engines_neither_model_trained_on(self):
+        from .compare import shared_calibration
+
+        new = {"training": {"split": {"train": [1, 2], "calibration": [3, 4, 5], "validation": [9]}}}
+        old = {"training": {"split": {"train": [1, 2, 3], "calibration": [4, 5], "validation": [9]}}}
+        self.assertEqual(shared_calibration(new, old), [4, 5])
+
 
 class ParityTest(unittest.TestCase):
-    def export_and_compare(self, arch: str, members: int):
+    def export_and_compare(self, arch: str, members: int, width_scaled: bool = False):
         engines = synthetic_engines()
         norm = D.fit_normalisation(engines, 6, seed=0)
         torch.manual_seed(0)
         model = RulNetwork(arch, norm, 20, 125.0, members)
-        model.offsets.copy_(torch.tensor([2.0, 3.0]))
+        model.offsets.copy_(torch.tensor([0.2, 0.3] if width_scaled else [2.0, 3.0]))
+        model.width_scaled.fill_(1.0 if width_scaled else 0.0)
         x, _, _ = D.truncated_samples(engines, list(engines), 20, 8, seed=2)
         init = {"arch": arch, "members": members, "window": 20, "scale": 125.0, "centroids": norm.centroids.tolist(),
                 "setting_scale": norm.setting_scale.tolist(), "mean": norm.mean.tolist(), "std": norm.std.tolist(),
@@ -146,6 +232,48 @@ class ParityTest(unittest.TestCase):
 
     def test_transformer_exports_with_parity(self):
         self.export_and_compare("transformer", 1)
+
+    def test_width_scaled_offsets_export_with_parity(self):
+        self.export_and_compare("cnn", 1, width_scaled=True)
+
+    def test_mixed_ensemble_weights_each_architecture_equally_and_exports_with_parity(self):
+        engines = synthetic_engines()
+        norm = D.fit_normalisation(engines, 6, seed=0)
+        torch.manual_seed(0)
+        cnn = RulNetwork("cnn", norm, 20, 125.0, 2).eval()
+        transformer = RulNetwork("transformer", norm, 20, 125.0, 1).eval()
+        mixed = combine([cnn, transformer], norm).eval()
+        self.assertEqual(mixed.member_archs, ["cnn", "cnn", "transformer"])
+        x, _, _ = D.truncated_samples(engines, list(engines), 20, 4, seed=6)
+        xt = torch.from_numpy(x)
+        with torch.no_grad():
+            expected = (cnn.raw_heads(xt) + transformer.raw_heads(xt)) / 2
+            np.testing.assert_allclose(mixed.raw_heads(xt).numpy(), expected.numpy(), atol=1e-6)
+        init = {"arch": mixed.arch, "members": 3, "member_archs": mixed.member_archs, "window": 20, "scale": 125.0,
+                "centroids": norm.centroids.tolist(), "setting_scale": norm.setting_scale.tolist(),
+                "mean": norm.mean.tolist(), "std": norm.std.tolist(), "sensor_columns": norm.sensor_columns,
+                "setting_columns": norm.setting_columns, "channels": norm.channels}
+        with tempfile.TemporaryDirectory() as out:
+            meta = write_model(mixed, out, "m", {"torch_init": init}, x)
+            self.assertLessEqual(meta["parity_max_abs_diff"], PARITY_TOLERANCE)
+            reloaded = load_torch(os.path.join(out, "m.pt"))
+            np.testing.assert_allclose(torch_predict(reloaded, x), torch_predict(mixed, x), atol=1e-5)
+
+    def test_forward_applies_width_scaled_offsets(self):
+        engines = synthetic_engines()
+        norm = D.fit_normalisation(engines, 6, seed=0)
+        torch.manual_seed(0)
+        model = RulNetwork("cnn", norm, 20, 125.0, 1).eval()
+        model.offsets.copy_(torch.tensor([0.5, 0.25]))
+        model.width_scaled.fill_(1.0)
+        x, _, _ = D.truncated_samples(engines, list(engines), 20, 2, seed=3)
+        with torch.no_grad():
+            heads = model.raw_heads(torch.from_numpy(x)).numpy() * 125.0
+            out = model(torch.from_numpy(x)).numpy()
+        lo, hi = apply_offsets(heads[:, 1], heads[:, 2], (0.5, 0.25), True)
+        point = np.maximum(heads[:, 0], 0)
+        np.testing.assert_allclose(out[:, 1], np.maximum(np.minimum(lo, point), 0), atol=1e-4)
+        np.testing.assert_allclose(out[:, 2], np.maximum(hi, point), atol=1e-4)
 
     def test_committed_models_match_their_pytorch_weights(self):
         checked = 0

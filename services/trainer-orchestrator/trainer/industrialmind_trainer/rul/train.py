@@ -2,11 +2,14 @@
 
     python -m industrialmind_trainer.rul.train --subset FD001 --out services/rul-api/models
 
-Protocol (documented in docs/benchmarks.md): engines of the training file are split 70/10/20 (seeded) into
-train / calibration / validation. Every architecture is trained on the train engines; the calibration engines
-choose the epoch and the architecture and set the conformal offsets of the 90 % interval; the validation engines
-are touched once, at the end, to report RMSE, PHM08 score and coverage, each engine cut so that its true
-remaining life is uniform in [5, 150] cycles (several seeded draws, one cut per engine per draw).
+Protocol (documented in docs/benchmarks.md): engines of the training file are split into train / calibration /
+validation (seeded; validation is always the same last 20 %, calibration --cal-fraction, 10 % by default). Every
+architecture is trained on the train engines; the calibration engines choose the epoch (and stop training early
+with --patience), choose the architecture (or, with --combine, their equal-weight average), choose the conformal
+scores (--conformal auto: cross-validation over calibration engines) and set the conformal offsets of the 90 %
+interval; the validation engines are touched once, at the end, to report RMSE, PHM08 score and coverage, each
+engine cut so that its true remaining life is uniform in [5, 150] cycles (several seeded draws, one cut per engine
+per draw).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import torch
 from . import data as D
 from .export import torch_predict, write_model
 from .metrics import coverage, phm08_score, rmse
-from .models import RulNetwork, conformal_offsets, loss_fn
+from .models import CONFORMAL_METHODS, RulNetwork, choose_conformal, combine, conformal_offsets, loss_fn
 
 INTERVAL_LEVEL = 0.9
 
@@ -86,10 +89,12 @@ def set_seed(seed: int) -> None:
 
 
 def fit(model: RulNetwork, x: np.ndarray, y: np.ndarray, cal_x: np.ndarray, cal_y: np.ndarray, epochs: int,
-        batch: int, lr: float, log, weight_decay: float = 0.0, noise: float = 0.0, fraction: float = 1.0) -> dict:
+        batch: int, lr: float, log, weight_decay: float = 0.0, noise: float = 0.0, fraction: float = 1.0,
+        patience: int = 0) -> dict:
     """AdamW on the training windows (every ensemble member sees the same batches; their parameters are
     disjoint, so this is independent training from different initialisations); keeps the epoch with the lowest
-    calibration RMSE of the averaged ensemble."""
+    calibration RMSE of the averaged ensemble. With `patience` > 0, stops once that many epochs in a row have not
+    improved it (early stopping on the calibration engines)."""
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     xt, yt = torch.from_numpy(x), torch.from_numpy(y / float(model.scale))
@@ -115,8 +120,12 @@ def fit(model: RulNetwork, x: np.ndarray, y: np.ndarray, cal_x: np.ndarray, cal_
         log(f"  {model.arch} epoch {epoch + 1}/{epochs} loss {total / seen:.4f} cal RMSE {score:.2f} ({time.time() - started:.0f}s)")
         if score < best["rmse"]:
             best = {"rmse": score, "epoch": epoch + 1, "state": {k: v.clone() for k, v in model.state_dict().items()}}
+        ran = epoch + 1
+        if patience > 0 and ran - best["epoch"] >= patience:
+            log(f"  {model.arch}: no calibration improvement for {patience} epochs, stopping")
+            break
     model.load_state_dict(best["state"])
-    return {"cal_rmse": best["rmse"], "best_epoch": best["epoch"], "epochs": epochs}
+    return {"cal_rmse": best["rmse"], "best_epoch": best["epoch"], "epochs": epochs, "epochs_run": ran}
 
 
 def evaluate(model: RulNetwork, ds: Dataset, units: list[int], draws: int, seed: int) -> dict:
@@ -142,15 +151,44 @@ def evaluate(model: RulNetwork, ds: Dataset, units: list[int], draws: int, seed:
     }
 
 
+def calibrate_and_evaluate(model: RulNetwork, info: dict, ds: Dataset, cal_x, cal_y, cal_units, val_u, args, log):
+    """Conformal offsets from the calibration cuts (method fixed or chosen by cross-validation over calibration
+    engines), then the validation figures (reported, never used for a choice)."""
+    cal_out = torch_predict(model, cal_x)
+    # Raw quantile heads, before any offset, for the conformal scores.
+    with torch.no_grad():
+        heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * float(model.scale)
+    if args.conformal == "auto":
+        picked = choose_conformal(heads[:, 1], heads[:, 2], cal_y, cal_units, INTERVAL_LEVEL, seed=args.seed)
+        info["conformal_selection"] = picked
+        method = picked["method"]
+    else:
+        method = args.conformal
+    scaled = CONFORMAL_METHODS[method]
+    lo, hi = conformal_offsets(heads[:, 1], heads[:, 2], cal_y, INTERVAL_LEVEL, scaled)
+    model.offsets.copy_(torch.tensor([lo, hi]))
+    model.width_scaled.fill_(1.0 if scaled else 0.0)
+    info["conformal_method"] = method
+    info["conformal_offsets"] = [lo, hi]
+    info["parameters"] = sum(p.numel() for p in model.parameters())
+    info["validation"] = evaluate(model, ds, val_u, args.val_draws, args.seed)
+    info["cal_coverage_before_conformal"] = coverage(
+        np.maximum(np.minimum(heads[:, 1], cal_out[:, 0]), 0), np.maximum(heads[:, 2], cal_out[:, 0]), cal_y)
+    log(f"  {model.arch}: cal RMSE {info['cal_rmse']:.2f}, validation {json.dumps(info['validation'])}")
+
+
 def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     torch.set_num_threads(args.threads)
     set_seed(args.seed)
-    train_u, cal_u, val_u = D.split_engines(list(ds.engines), args.seed)
+    # The validation share is fixed at 20 %, so a larger calibration share only moves engines out of training and
+    # the validation engines stay the same for every --cal-fraction.
+    train_u, cal_u, val_u = D.split_engines(list(ds.engines), args.seed, (0.8 - args.cal_fraction, args.cal_fraction, 0.2))
     norm = D.fit_normalisation(
         {u: ds.engines[u] for u in train_u}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
     )
-    x, y = ds.windows(train_u, ds.cap)
-    cal_x, cal_y, _ = ds.cuts(cal_u, args.cal_draws, args.seed)
+    cap = args.cap if args.cap is not None else ds.cap
+    x, y = ds.windows(train_u, cap)
+    cal_x, cal_y, cal_units = ds.cuts(cal_u, args.cal_draws, args.seed)
     log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
         f"{len(x)} training windows")
     results: dict[str, dict] = {}
@@ -158,35 +196,35 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     for arch in args.arch:
         set_seed(args.seed)
         members = args.members if arch == "cnn" else args.transformer_members
-        model = RulNetwork(arch, norm, ds.window, ds.cap, members)
+        model = RulNetwork(arch, norm, ds.window, cap, members)
         started = time.time()
         epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
         info = fit(model, x, y, cal_x, cal_y, epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
-                   args.sample_fraction)
+                   args.sample_fraction, args.patience)
         info["members"] = members
-        cal_out = torch_predict(model, cal_x)
-        # Raw quantile heads, before any offset, for the conformal scores.
-        with torch.no_grad():
-            heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * ds.cap
-        lo, hi = conformal_offsets(heads[:, 1], heads[:, 2], cal_y, INTERVAL_LEVEL)
-        model.offsets.copy_(torch.tensor([lo, hi]))
-        info["conformal_offsets"] = [lo, hi]
         info["train_seconds"] = round(time.time() - started, 1)
-        info["parameters"] = sum(p.numel() for p in model.parameters())
-        info["validation"] = evaluate(model, ds, val_u, args.val_draws, args.seed)
-        info["cal_coverage_before_conformal"] = coverage(
-            np.maximum(np.minimum(heads[:, 1], cal_out[:, 0]), 0), np.maximum(heads[:, 2], cal_out[:, 0]), cal_y)
-        log(f"  {arch}: cal RMSE {info['cal_rmse']:.2f}, validation {json.dumps(info['validation'])}")
+        calibrate_and_evaluate(model, info, ds, cal_x, cal_y, cal_units, val_u, args, log)
         results[arch] = info
         models[arch] = model
+    if args.combine and len(models) > 1:
+        # Both architectures averaged (each weighted 1/2), their epochs as chosen above; a candidate like the others.
+        model = combine([models[a] for a in args.arch], norm)
+        info = {"cal_rmse": rmse(torch_predict(model, cal_x)[:, 0], cal_y), "members": model.members, "member_archs": model.member_archs,
+                "member_weights": model.member_weights.tolist(),
+                "best_epoch": {a: results[a]["best_epoch"] for a in args.arch},
+                "train_seconds": round(sum(results[a]["train_seconds"] for a in args.arch), 1)}
+        calibrate_and_evaluate(model, info, ds, cal_x, cal_y, cal_units, val_u, args, log)
+        results[model.arch] = info
+        models[model.arch] = model
     chosen = min(results, key=lambda a: results[a]["cal_rmse"])
     model = models[chosen]
     log(f"{ds.name}: chose {chosen} (lowest calibration RMSE)")
     init = {
         "arch": chosen,
         "members": model.members,
+        "member_archs": model.member_archs,
         "window": ds.window,
-        "scale": ds.cap,
+        "scale": cap,
         "centroids": norm.centroids.tolist(),
         "setting_scale": norm.setting_scale.tolist(),
         "mean": norm.mean.tolist(),
@@ -207,15 +245,22 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         "window": ds.window,
         "padding": "repeat-first-reading",
         **({"sample_interval_ms": ds.sample_interval_ms} if ds.sample_interval_ms else {}),
-        "rul_cap": ds.cap,
+        "rul_cap": cap,
         "interval_level": INTERVAL_LEVEL,
-        "interval_method": "quantile heads (0.05, 0.95) + asymmetric conformal calibration on held-out engines",
+        "interval_method": (
+            "quantile heads (0.05, 0.95) + asymmetric conformal calibration on held-out engines"
+            + (" (offsets scaled by the predicted width)" if results[chosen]["conformal_method"] == "cqr-width" else "")
+        ),
         "arch": chosen,
         "normalisation": norm.to_json(),
         "training": {
             "dataset": ds.description,
             "seed": args.seed,
             "epochs": args.epochs,
+            "transformer_epochs": args.transformer_epochs,
+            "patience": args.patience,
+            "conformal": args.conformal,
+            "cal_draws": args.cal_draws,
             "batch": args.batch,
             "lr": args.lr,
             "members": model.members,
@@ -254,10 +299,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--noise", type=float, default=0.0, help="Gaussian noise on normalised inputs while training")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--cal-draws", type=int, default=20, help="cuts per calibration engine")
+    p.add_argument("--cal-fraction", type=float, default=0.1,
+                   help="share of engines for calibration, taken from training (validation stays 20 %%)")
+    p.add_argument("--patience", type=int, default=0,
+                   help="stop after this many epochs without a better calibration RMSE (0: run every epoch)")
+    p.add_argument("--conformal", default="cqr", choices=["cqr", "cqr-width", "auto"],
+                   help="conformal scores: plain CQR, scaled by the predicted width, or auto (chosen by "
+                        "cross-validation over the calibration engines)")
     p.add_argument("--val-draws", type=int, default=10, help="seeded validation draws (one cut per engine each)")
+    p.add_argument("--cap", type=float,
+                   help="training target min(RUL, cap) (default: 125 cycles for C-MAPSS, 300 hours for the simulator)")
+    p.add_argument("--combine", action="store_true",
+                   help="also try the average of the architectures (each weighted equally) as a candidate")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
     args.arch = [a.strip() for a in args.arch.split(",") if a.strip()]
+    if not 0.0 < args.cal_fraction < 0.7:
+        p.error("--cal-fraction must be in (0, 0.7)")
     return args
 
 

@@ -1,0 +1,67 @@
+"""Compares two C-MAPSS models of one subset on the calibration engines they share, the rule for replacing a
+committed model (the validation engines are never looked at here):
+
+    python -m industrialmind_trainer.rul.compare --model NEW.json --against services/rul-api/models/OLD.json
+
+Only engines that are calibration engines of *both* models count (neither trained on them nor chose anything
+else by them). Each is cut --draws times as in training (true RUL uniform in [5, 150]); both models see the same
+cuts. Prints one JSON line: RMSE and interval coverage of each model on those cuts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+from . import data as D
+from .export import load_torch, torch_predict
+from .metrics import coverage, rmse
+
+
+def shared_calibration(new: dict, old: dict) -> list[int]:
+    s_new, s_old = new["training"]["split"], old["training"]["split"]
+    trained = set(s_new["train"]) | set(s_old["train"])
+    return sorted(set(s_new["calibration"]) & set(s_old["calibration"]) - trained)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m industrialmind_trainer.rul.compare", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, help="metadata JSON of the candidate (its .pt beside it)")
+    p.add_argument("--against", required=True, help="metadata JSON of the committed model")
+    p.add_argument("--data", help="C-MAPSS folder (default: ../shared/datasets/cmapss)")
+    p.add_argument("--draws", type=int, default=20)
+    p.add_argument("--seed", type=int, default=7)
+    args = p.parse_args(argv)
+    metas = []
+    for path in (args.model, args.against):
+        with open(path) as f:
+            metas.append(json.load(f))
+    subsets = {m["name"].split("-")[-1].upper() for m in metas}
+    if len(subsets) != 1 or next(iter(subsets)) not in D.SUBSETS:
+        print(f"expected two C-MAPSS models of one subset, got {sorted(subsets)}", file=sys.stderr)
+        return 2
+    subset = subsets.pop()
+    units = shared_calibration(*metas)
+    if not units:
+        print("the two models share no calibration engine", file=sys.stderr)
+        return 2
+    engines = D.load_subset(subset, args.data)
+    result: dict = {"subset": subset, "engines": len(units), "cuts_per_engine": args.draws}
+    for key, path, meta in (("model", args.model, metas[0]), ("against", args.against, metas[1])):
+        net = load_torch(os.path.splitext(path)[0] + ".pt")
+        x, y, _ = D.truncated_samples(engines, units, meta["window"], args.draws, args.seed)
+        out = torch_predict(net, x)
+        result[key] = {"file": path, "rmse": rmse(out[:, 0], y), "coverage": coverage(out[:, 1], out[:, 2], y),
+                       "mean_width": float(np.mean(out[:, 2] - out[:, 1]))}
+    result["better"] = "model" if result["model"]["rmse"] < result["against"]["rmse"] else "against"
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
