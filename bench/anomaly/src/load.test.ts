@@ -55,6 +55,7 @@ describe('load clients against a loopback server', () => {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         seen.push(`${req.method} ${req.url} ${body}`);
+        if (req.url === '/never') return; // no answer at all
         const status = req.url === '/fail' ? 500 : 200;
         const answer = JSON.stringify({ echo: body });
         res.writeHead(status, { 'content-length': Buffer.byteLength(answer) }).end(answer);
@@ -76,6 +77,24 @@ describe('load clients against a loopback server', () => {
     ['lean', () => createLoadClient(port, 2)],
     ['node-http', () => Promise.resolve(createNodeHttpClient(port, 2))],
   ];
+
+  it.each(clients)(
+    '%s: counts a request never answered as an error instead of waiting forever',
+    async (_, make) => {
+      const client = await make();
+
+      const result = await openLoop(
+        client,
+        [0, 1],
+        (i) => (i === 0 ? { method: 'GET', path: '/never' } : { method: 'GET', path: '/ok' }),
+        200,
+      );
+      client.close();
+
+      expect(result).toMatchObject({ errors: 1, unanswered: 1 });
+      expect(result.latencies).toHaveLength(1);
+    },
+  );
 
   it.each(clients)(
     '%s: sends every request of an open loop once and times the 2xx answers',

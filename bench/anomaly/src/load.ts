@@ -147,8 +147,10 @@ export function createNodeHttpClient(port: number, maxSockets: number): LoadClie
 export interface OpenLoopResult {
   /** ms from each answered request's scheduled send time to its complete response, 2xx only. */
   latencies: number[];
-  /** Non-2xx answers and connection failures. */
+  /** Non-2xx answers, connection failures and requests still unanswered at the deadline. */
   errors: number;
+  /** Of `errors`: requests that had no answer `answerTimeoutMs` after the last one was sent. */
+  unanswered: number;
   elapsedMs: number;
   /** Process CPU (user + system, µs) the generator used during the run. */
   clientCpuUs: number;
@@ -158,14 +160,18 @@ export interface OpenLoopResult {
 
 /**
  * Sends `requests[i]` at `sendAtMs[i]` ms after the start (a single timer wakes at the next due time and sends
- * everything due), and waits for every answer.
+ * everything due), and waits for every answer, at most `answerTimeoutMs` after the last send: what is still
+ * unanswered then counts as errors (`unanswered`), so a lost response fails the run instead of hanging it.
  */
 export function openLoop(
   client: LoadClient,
   sendAtMs: readonly number[],
   requests: (i: number) => BenchRequest,
+  answerTimeoutMs = 10_000,
 ): Promise<OpenLoopResult> {
   return new Promise((done) => {
+    let finished = false;
+    let deadline: NodeJS.Timeout | undefined;
     const latencies: number[] = [];
     const sendLags: number[] = [];
     let errors = 0;
@@ -173,17 +179,22 @@ export function openLoop(
     let next = 0;
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
-    const finish = () => {
+    const finish = (unanswered = 0) => {
+      if (finished) return;
+      finished = true;
+      if (deadline !== undefined) clearTimeout(deadline);
       const cpu = process.cpuUsage(cpuBefore);
       done({
         latencies,
-        errors,
+        errors: errors + unanswered,
+        unanswered,
         elapsedMs: performance.now() - start,
         clientCpuUs: cpu.user + cpu.system,
         sendLags,
       });
     };
     const onAnswer = (scheduled: number) => (status: number) => {
+      if (finished) return;
       if (status >= 200 && status < 300) latencies.push(performance.now() - scheduled);
       else errors++;
       if (++answered === sendAtMs.length) finish();
@@ -197,6 +208,7 @@ export function openLoop(
         next++;
       }
       if (next < sendAtMs.length) setTimeout(tick, Math.max(0, start + sendAtMs[next]! - performance.now()));
+      else deadline ??= setTimeout(() => finish(sendAtMs.length - answered), answerTimeoutMs);
     };
     if (sendAtMs.length === 0) finish();
     else tick();

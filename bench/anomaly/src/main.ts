@@ -196,6 +196,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       connections,
       requests: n(predict),
       errors: predict.errors,
+      unanswered: predict.unanswered,
       achieved_rps: n(predict) / (predict.elapsedMs / 1000),
       p50_ms: percentile(predict.latencies, 50),
       p90_ms: percentile(predict.latencies, 90),
