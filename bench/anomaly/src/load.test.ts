@@ -79,6 +79,25 @@ describe('load clients against a loopback server', () => {
   ];
 
   it.each(clients)(
+    '%s: a closed loop counts a request never answered as failed and ends',
+    async (_, make) => {
+      const client = await make();
+
+      const failed = await closedLoop(
+        client,
+        3,
+        1,
+        (i) => (i === 1 ? { method: 'GET', path: '/never' } : { method: 'GET', path: '/ok' }),
+        200,
+      );
+      client.close();
+
+      // The first was answered; the second never was, and the third was never sent.
+      expect(failed).toBe(2);
+    },
+  );
+
+  it.each(clients)(
     '%s: counts a request never answered as an error instead of waiting forever',
     async (_, make) => {
       const client = await make();

@@ -215,26 +215,48 @@ export function openLoop(
   });
 }
 
-/** `n` requests with `concurrency` always in flight (closed loop); resolves with the non-2xx count. */
+/**
+ * `n` requests with `concurrency` always in flight (closed loop); resolves with the non-2xx count, in which
+ * requests still unanswered after `answerTimeoutMs` without any answer are included.
+ */
 export function closedLoop(
   client: LoadClient,
   n: number,
   concurrency: number,
   requests: (i: number) => BenchRequest,
+  answerTimeoutMs = 10_000,
 ): Promise<number> {
   return new Promise((done) => {
     let sent = 0;
     let answered = 0;
     let errors = 0;
+    let finished = false;
+    let idle: NodeJS.Timeout | undefined;
+    const finish = (failures: number) => {
+      if (finished) return;
+      finished = true;
+      if (idle !== undefined) clearTimeout(idle);
+      done(failures);
+    };
+    // No answer for answerTimeoutMs: whatever is still owed counts as failed, so a lost response ends the loop.
+    const watch = () => {
+      if (idle !== undefined) clearTimeout(idle);
+      idle = setTimeout(() => finish(errors + (n - answered)), answerTimeoutMs);
+    };
     const sendNext = () => {
       if (sent >= n) return;
       client.send(requests(sent++), (status) => {
+        if (finished) return;
         if (status < 200 || status >= 300) errors++;
-        if (++answered === n) done(errors);
-        else sendNext();
+        if (++answered === n) finish(errors);
+        else {
+          watch();
+          sendNext();
+        }
       });
     };
-    if (n === 0) done(0);
+    if (n === 0) return finish(0);
+    watch();
     for (let k = 0; k < Math.min(concurrency, n); k++) sendNext();
   });
 }
