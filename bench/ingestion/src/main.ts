@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_READINGS_PER_MESSAGE } from '@industrialmind/contracts';
+import { BATCH_FORMS, MAX_READINGS_PER_MESSAGE, type BatchForm } from '@industrialmind/contracts';
 import { createKafkaEventBus } from '@industrialmind/event-bus';
 import { uniqueName, waitFor } from '@industrialmind/testing';
 import { createInfluxTimeSeriesStore } from '@industrialmind/timeseries-store';
@@ -28,6 +28,7 @@ Options:
   --rounds N          rounds of ceiling + end-to-end (default 3)
   --per-message N     readings per Kafka message, one machine's consecutive readings (default 50; 1 = one
                       reading per message, the 1.0 wire form)
+  --form F            how a message carries them: rows (default; the contract's 1.2 row form) | array (1.1)
   --batch N           points per line-protocol post and per ingestion write (default 5000)
   --concurrency N     line-protocol posts in flight for the ceiling (default 2)
   --partitions N      partitions of the benchmark topic (default 12)
@@ -251,6 +252,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       batch: { type: 'string', default: '5000' },
       'per-message': { type: 'string', default: '50' },
+      form: { type: 'string', default: 'rows' },
       concurrency: { type: 'string', default: '2' },
       partitions: { type: 'string', default: '12' },
       compression: { type: 'string', default: 'none' },
@@ -274,6 +276,9 @@ async function main(): Promise<void> {
   const perMessage = int('per-message', values['per-message']);
   if (perMessage > MAX_READINGS_PER_MESSAGE)
     throw new UsageError(`--per-message must be at most ${MAX_READINGS_PER_MESSAGE}, got ${perMessage}`);
+  if (!(BATCH_FORMS as readonly string[]).includes(values.form))
+    throw new UsageError(`--form must be one of ${BATCH_FORMS.join(', ')}, got "${values.form}"`);
+  const form = values.form as BatchForm;
   const concurrency = int('concurrency', values.concurrency);
   const partitions = int('partitions', values.partitions);
   if (values.compression !== 'gzip' && values.compression !== 'none')
@@ -281,7 +286,7 @@ async function main(): Promise<void> {
   const compression: 'gzip' | 'none' = values.compression;
   const brokers = values.brokers.split(',');
   const url = values['influx-url'].replace(/\/+$/, '');
-  const workload = makeWorkload(readings, machines, Date.UTC(2026, 0, 1), perMessage);
+  const workload = makeWorkload(readings, machines, Date.UTC(2026, 0, 1), perMessage, form);
 
   const servers: Servers = {
     kafka: pidListeningOn(portOf(brokers[0]!, 9092)),
@@ -313,6 +318,7 @@ async function main(): Promise<void> {
       readings,
       machines,
       perMessage,
+      form,
       messages: workload.messages.length,
       rounds,
       batch,
@@ -334,7 +340,7 @@ async function main(): Promise<void> {
       `| measure (median of ${rounds}) | readings/s |`,
       '|---|---|',
       `| InfluxDB ceiling: line protocol posted directly, ${batch}-point batches, ${concurrency} in flight | ${fmt(summary.ceiling)} |`,
-      `| end to end: producer -> Kafka -> ingestion -> InfluxDB, counted in InfluxDB (${perMessage} readings per message) | ${fmt(summary.endToEnd)} |`,
+      `| end to end: producer -> Kafka -> ingestion -> InfluxDB, counted in InfluxDB (${perMessage} readings per message, ${form} form, ${fmt(workload.bytesPerReading)} bytes per reading) | ${fmt(summary.endToEnd)} |`,
       `| ratio end-to-end / ceiling | ${ratio.toFixed(3)} |`,
       `| ingestion alone: draining a topic filled beforehand | ${fmt(summary.drain)} |`,
       `| ratio drain / ceiling | ${(summary.drain / summary.ceiling).toFixed(3)} |`,

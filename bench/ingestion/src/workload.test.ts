@@ -4,10 +4,14 @@ import { makeWorkload } from './workload';
 const machineTypes = createDefaultMachineTypeRegistry();
 
 describe('makeWorkload', () => {
-  it.each([1, 7])(
-    'makes valid readings (%i per message) and one line-protocol line each, with distinct keys in the time range',
-    (perMessage) => {
-      const sut = makeWorkload(1000, 10, 1_000_000, perMessage);
+  it.each([
+    [1, 'rows'],
+    [7, 'rows'],
+    [7, 'array'],
+  ] as const)(
+    'makes valid readings (%i per message, %s form) and one line-protocol line each, with distinct keys in the time range',
+    (perMessage, form) => {
+      const sut = makeWorkload(1000, 10, 1_000_000, perMessage, form);
       expect(sut.readings).toBe(1000);
       expect(sut.lines).toHaveLength(1000);
       expect(sut.messages).toHaveLength(10 * Math.ceil(100 / perMessage));
@@ -24,6 +28,10 @@ describe('makeWorkload', () => {
         expect(ms >= sut.fromMs && ms < sut.toMs).toBe(true);
       }
       expect(keys.size).toBe(1000);
+      expect(sut.bytesPerReading).toBeCloseTo(
+        sut.messages.reduce((n, m) => n + m.value.byteLength, 0) / 1000,
+        6,
+      );
       for (const m of sut.messages) expect(m.value.toString()).toContain(`"machine_id":"${m.key}"`);
       expect(sut.lines[0]).toBe(
         'sensor_reading,location=line-0,machine_id=bench-m0,machine_type=cnc-mill temperature=60,vibration=2,pressure=5,power=10 1000000',

@@ -1,6 +1,7 @@
 import {
   createDefaultMachineTypeRegistry,
   packSensorReadings,
+  type BatchForm,
   type SensorReading,
 } from '@industrialmind/contracts';
 
@@ -9,6 +10,8 @@ const TYPES = ['cnc-mill', 'centrifugal-pump', 'compressor', 'conveyor-motor'] a
 export interface Workload {
   /** Kafka messages, keyed by machine, in time order; each carries `perMessage` readings of one machine. */
   messages: Array<{ key: string; value: Buffer }>;
+  /** Mean Kafka message value bytes per reading. */
+  bytesPerReading: number;
   /** Readings the messages carry in total (= lines). */
   readings: number;
   /** The same readings as InfluxDB line protocol, one line each. */
@@ -29,6 +32,7 @@ export function makeWorkload(
   machines: number,
   t0: number,
   perMessage = 1,
+  form: BatchForm = 'rows',
   measurement = 'sensor_reading',
 ): Workload {
   const machineTypes = createDefaultMachineTypeRegistry();
@@ -36,7 +40,7 @@ export function makeWorkload(
   const lines: string[] = [];
   let window: SensorReading[] = [];
   const flush = (): void => {
-    for (const m of packSensorReadings(window, { machineTypes, maxReadingsPerMessage: perMessage }))
+    for (const m of packSensorReadings(window, { machineTypes, maxReadingsPerMessage: perMessage, form }))
       messages.push({ key: m.key, value: m.value });
     window = [];
   };
@@ -68,5 +72,13 @@ export function makeWorkload(
     );
   }
   flush();
-  return { messages, readings: count, lines, fromMs: t0, toMs: t0 + Math.ceil(count / machines) * 10 + 1 };
+  const bytes = messages.reduce((n, m) => n + m.value.byteLength, 0);
+  return {
+    messages,
+    readings: count,
+    bytesPerReading: bytes / count,
+    lines,
+    fromMs: t0,
+    toMs: t0 + Math.ceil(count / machines) * 10 + 1,
+  };
 }

@@ -17,8 +17,17 @@ import type { MachineTypeRegistry, RegisteredMachineType } from './machine-type'
 import { MaintenancePredictionSchema, type MaintenancePrediction } from './maintenance-prediction';
 import { SCHEMA_VERSION_PATTERN } from './primitives';
 import { SensorReadingSchema, fastParseSensorReading, type SensorReading } from './sensor-reading';
+import {
+  MAX_READINGS_PER_MESSAGE,
+  decodeSensorReadingRows,
+  isRowsForm,
+  toRowsMessage,
+  type RejectedReading,
+} from './sensor-reading-rows';
 import { SCHEMA_VERSIONS, TOPICS, type Topic } from './topics';
-import { parseSchemaVersion } from './version';
+import { compatibleVersionTest, parseSchemaVersion } from './version';
+
+export { MAX_READINGS_PER_MESSAGE, type RejectedReading } from './sensor-reading-rows';
 
 /** Default cap on a raw message, checked before JSON.parse: a reading is ~300 bytes, so this is generous. */
 export const DEFAULT_MAX_BYTES = 64 * 1024;
@@ -376,29 +385,15 @@ export function encodeAlert(value: Encodable<Alert>, options?: EncodeOptions): B
   return encode(TOPICS.ALERTS, value, options);
 }
 
-/**
- * Most readings one sensor-readings message may carry in its batch form. With ~300 bytes a reading, the default
- * 64 KiB message cap is reached first (~200 readings); this bounds the work one message can cause.
- */
-export const MAX_READINGS_PER_MESSAGE = 1000;
-
-/** One element of a batch message that its contract rejects; the rest of the batch stands. */
-export interface RejectedReading {
-  /** 0-based position in the batch. */
-  index: number;
-  /** The element as received (already parsed JSON), to dead-letter on its own. */
-  value: unknown;
-  reason: string;
-  issues: ContractIssue[];
-}
-
 /** A decoded sensor-readings message: its valid readings in message order, and the rejected elements. */
 export interface SensorReadingsMessage {
   readings: SensorReading[];
   rejected: RejectedReading[];
-  /** True for the batch (JSON array) form, false for a single reading. */
+  /** True for a batch (the array or the row form), false for a single reading. */
   batch: boolean;
 }
+
+const isCompatibleReadingVersion = compatibleVersionTest(SCHEMA_VERSIONS[TOPICS.SENSOR_READINGS]);
 
 function rejectedElement(index: number, value: unknown, issues: ContractIssue[]): RejectedReading {
   const f = failure(
@@ -416,7 +411,10 @@ function rejectedElement(index: number, value: unknown, issues: ContractIssue[])
  *   (the Kafka key), in time order. Each element is checked on its own: the valid ones are returned, each
  *   invalid one (including one whose `machine_id` differs from the batch's first reading) is listed in
  *   `rejected` with its reason, so a consumer dead-letters that element alone. A payload that is not JSON, too
- *   large, empty or longer than the limit fails as a whole.
+ *   large, empty or longer than the limit fails as a whole;
+ * - a **row-form batch** (since 1.2, see {@link SensorReadingRowsSchema}): an object with machine, type,
+ *   metadata and `channels` once and `rows` of `[reading_id, timestamp, value…]`. An invalid header fails the
+ *   message; an invalid row is rejected alone, its `value` a row-form message holding only that row.
  *
  * Never throws for bad input.
  */
@@ -434,6 +432,16 @@ export function parseSensorReadings(
   if (!payload.ok) return payload;
   const input = payload.value;
   const codec = codecFor(TOPICS.SENSOR_READINGS);
+  if (isRowsForm(input)) {
+    const version = input.schema_version;
+    const unsupported =
+      typeof version === 'string' && SCHEMA_VERSION_PATTERN.test(version)
+        ? unsupportedVersion(codec.topic, version)
+        : undefined;
+    if (unsupported !== undefined) return failure([unsupported]);
+    const rows = decodeSensorReadingRows(input, options.machineTypes, isCompatibleReadingVersion);
+    return rows.ok ? { ok: true, value: { ...rows.value, batch: true } } : rows;
+  }
   if (!Array.isArray(input)) {
     const single = validate(codec, input, options.machineTypes);
     return single.ok ? { ok: true, value: { readings: [single.value], rejected: [], batch: false } } : single;
@@ -483,7 +491,17 @@ export function parseSensorReadings(
 export interface PackOptions extends EncodeOptions {
   /** Most readings per message (default 100, at most {@link MAX_READINGS_PER_MESSAGE}). */
   maxReadingsPerMessage?: number;
+  /**
+   * How a batch is written: `rows` (default; since 1.2, a quarter of the bytes, see
+   * {@link SensorReadingRowsSchema}) or `array` (1.1 readers understand it). A group of one reading is always
+   * sent as a single reading; with `rows`, a group whose readings differ in type or metadata goes in the array
+   * form, since the row form carries them once.
+   */
+  form?: BatchForm;
 }
+
+export const BATCH_FORMS = ['rows', 'array'] as const;
+export type BatchForm = (typeof BATCH_FORMS)[number];
 
 /** A message ready for the event bus: keyed by `machine_id`. */
 export interface PackedMessage {
@@ -493,12 +511,94 @@ export interface PackedMessage {
   count: number;
 }
 
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+function tooLargeError(bytes: number, maxBytes: number): AppError {
+  const topic = TOPICS.SENSOR_READINGS;
+  return new AppError(
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    `${topic} message is ${bytes} bytes, over the limit of ${maxBytes} bytes`,
+    { details: { topic, bytes, maxBytes } },
+  );
+}
+
+/** Array form: each reading serialised alone, joined while count and bytes allow. */
+function packArrays(
+  key: string,
+  readings: readonly SensorReading[],
+  perMessage: number,
+  maxBytes: number,
+  out: PackedMessage[],
+): void {
+  let chunk: Buffer[] = [];
+  let size = 1; // '[' and the commas and ']' are counted as each part's one extra byte
+  const emit = (): void => {
+    if (chunk.length === 1) out.push({ key, value: chunk[0]!, count: 1 });
+    else if (chunk.length > 1) {
+      const pieces: Buffer[] = [OPEN];
+      chunk.forEach((part, i) => {
+        if (i > 0) pieces.push(COMMA);
+        pieces.push(part);
+      });
+      pieces.push(CLOSE);
+      out.push({ key, value: Buffer.concat(pieces), count: chunk.length });
+    }
+    chunk = [];
+    size = 1;
+  };
+  for (const reading of readings) {
+    const part = Buffer.from(JSON.stringify(reading), 'utf8');
+    if (part.byteLength > maxBytes) throw tooLargeError(part.byteLength, maxBytes);
+    if (chunk.length > 0 && (chunk.length >= perMessage || size + part.byteLength + 1 > maxBytes)) emit();
+    chunk.push(part);
+    size += part.byteLength + 1;
+  }
+  emit();
+}
+
+/**
+ * Row form: chunks of up to `perMessage` readings; a chunk whose readings share type and metadata becomes one
+ * row-form message (halved until it fits maxBytes), any other chunk (e.g. replayed readings that each carry
+ * their source line in metadata) is written in the array form.
+ */
+function packRows(
+  key: string,
+  readings: readonly SensorReading[],
+  perMessage: number,
+  maxBytes: number,
+  out: PackedMessage[],
+): void {
+  const emit = (run: readonly SensorReading[]): void => {
+    const value =
+      run.length === 1
+        ? Buffer.from(JSON.stringify(run[0]), 'utf8')
+        : Buffer.from(JSON.stringify(toRowsMessage(run, SCHEMA_VERSIONS[TOPICS.SENSOR_READINGS])), 'utf8');
+    if (value.byteLength <= maxBytes) out.push({ key, value, count: run.length });
+    else if (run.length === 1) throw tooLargeError(value.byteLength, maxBytes);
+    else {
+      const half = Math.ceil(run.length / 2);
+      emit(run.slice(0, half));
+      emit(run.slice(half));
+    }
+  };
+  const headerOf = (r: SensorReading): string =>
+    `${r.machine_type}\u0000${JSON.stringify(r.metadata ?? null)}`;
+  for (let start = 0; start < readings.length; start += perMessage) {
+    const chunk = readings.slice(start, start + perMessage);
+    const header = headerOf(chunk[0]!);
+    if (chunk.every((r, i) => i === 0 || headerOf(r) === header)) emit(chunk);
+    else packArrays(key, chunk, perMessage, maxBytes, out);
+  }
+}
+
 /**
  * Validates readings and packs them into sensor-readings messages: grouped by machine (the Kafka key), in the
  * order given within each machine, at most `maxReadingsPerMessage` readings and `maxBytes` bytes per message.
- * A group of one is sent in the single-reading form, larger ones as a batch (see {@link parseSensorReadings}),
- * so `maxReadingsPerMessage: 1` produces what 1.0 readers understand. Throws like {@link encode} for an invalid
- * reading or one that alone exceeds `maxBytes`.
+ * A group of one is sent in the single-reading form, larger ones as a batch in `form` (see
+ * {@link parseSensorReadings}), so `maxReadingsPerMessage: 1` produces what 1.0 readers understand. Throws like
+ * {@link encode} for an invalid reading or one that alone exceeds `maxBytes`.
  */
 export function packSensorReadings(
   readings: ReadonlyArray<Encodable<SensorReading>>,
@@ -511,41 +611,32 @@ export function packSensorReadings(
       `maxReadingsPerMessage must be an integer in 1..${MAX_READINGS_PER_MESSAGE}, got ${describeValue(perMessage)}`,
     );
   }
+  const form = options.form ?? 'rows';
+  if (!(BATCH_FORMS as readonly string[]).includes(form)) {
+    throw new AppError(
+      ErrorCode.INTERNAL,
+      `form must be one of ${BATCH_FORMS.join(', ')}, got ${describeValue(form)}`,
+    );
+  }
   const maxBytes = checkMaxBytes(options.maxBytes);
-  const groups = new Map<string, Buffer[]>();
+  const codec = codecFor(TOPICS.SENSOR_READINGS);
+  const groups = new Map<string, SensorReading[]>();
   for (const reading of readings) {
-    const bytes = encode(TOPICS.SENSOR_READINGS, reading, options);
-    const group = groups.get(reading.machine_id);
-    if (group === undefined) groups.set(reading.machine_id, [bytes]);
-    else group.push(bytes);
+    const message = { ...reading, schema_version: reading.schema_version ?? SCHEMA_VERSIONS[codec.topic] };
+    const result = validate(codec, message, options.machineTypes);
+    if (!result.ok) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `invalid ${codec.topic} message: ${result.reason}`, {
+        details: { topic: codec.topic, issues: result.issues },
+      });
+    }
+    const group = groups.get(result.value.machine_id);
+    if (group === undefined) groups.set(result.value.machine_id, [result.value]);
+    else group.push(result.value);
   }
   const out: PackedMessage[] = [];
-  const OPEN = Buffer.from('[');
-  const COMMA = Buffer.from(',');
-  const CLOSE = Buffer.from(']');
-  for (const [key, parts] of groups) {
-    let chunk: Buffer[] = [];
-    let size = 1; // '[' and the commas and ']' are counted as each part's one extra byte
-    const emit = (): void => {
-      if (chunk.length === 1) out.push({ key, value: chunk[0]!, count: 1 });
-      else if (chunk.length > 1) {
-        const pieces: Buffer[] = [OPEN];
-        chunk.forEach((part, i) => {
-          if (i > 0) pieces.push(COMMA);
-          pieces.push(part);
-        });
-        pieces.push(CLOSE);
-        out.push({ key, value: Buffer.concat(pieces), count: chunk.length });
-      }
-      chunk = [];
-      size = 1;
-    };
-    for (const part of parts) {
-      if (chunk.length > 0 && (chunk.length >= perMessage || size + part.byteLength + 1 > maxBytes)) emit();
-      chunk.push(part);
-      size += part.byteLength + 1;
-    }
-    emit();
+  for (const [key, group] of groups) {
+    if (form === 'rows') packRows(key, group, perMessage, maxBytes, out);
+    else packArrays(key, group, perMessage, maxBytes, out);
   }
   return out;
 }

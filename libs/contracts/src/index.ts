@@ -62,6 +62,11 @@ export {
 } from './default-machine-types';
 export { SensorReadingSchema, type SensorReading, type SensorReadingMetadata } from './sensor-reading';
 export {
+  SensorReadingRowsSchema,
+  type SensorReadingRow,
+  type SensorReadingRows,
+} from './sensor-reading-rows';
+export {
   AnomalyDetectedSchema,
   AnomalyStateSchema,
   type AnomalyDetected,
@@ -101,6 +106,8 @@ export {
   parseMaintenancePrediction,
   collectSensorReadings,
   packSensorReadings,
+  BATCH_FORMS,
+  type BatchForm,
   parseSensorReading,
   parseSensorReadings,
   type DecodeArgs,

@@ -21,7 +21,7 @@ describe(generateJsonSchemas.name, () => {
     }
   });
 
-  it('writes one file per topic plus the machine type, as pretty JSON with a trailing newline', () => {
+  it('writes one file per topic plus the row form and the machine type, as pretty JSON with a trailing newline', () => {
     const sut = generateJsonSchemas();
 
     expect([...sut.keys()].sort()).toEqual([
@@ -29,6 +29,7 @@ describe(generateJsonSchemas.name, () => {
       'anomaly-detected.schema.json',
       'machine-type.schema.json',
       'maintenance-predictions.schema.json',
+      'sensor-readings-rows.schema.json',
       'sensor-readings.schema.json',
     ]);
     for (const text of sut.values()) {
@@ -52,7 +53,7 @@ describe(generateJsonSchemas.name, () => {
       $id: 'sensor-readings.schema.json',
       'x-topic': 'sensor-readings',
       'x-kafka-key': 'machine_id',
-      'x-schema-version': '1.1',
+      'x-schema-version': '1.2',
       required: ['schema_version', 'reading_id', 'timestamp', 'machine_id', 'machine_type', 'readings'],
     });
     expect(sut).not.toHaveProperty('additionalProperties');
@@ -82,7 +83,7 @@ describe(runGenerate.name, () => {
 
     expect(sut).toBe(0);
     expect(readdirSync(dir).sort()).toEqual([...generateJsonSchemas().keys(), 'README.txt'].sort());
-    expect(out.text).toContain('wrote 5 schemas');
+    expect(out.text).toContain('wrote 6 schemas');
   });
 
   it('--check passes on freshly written schemas', () => {

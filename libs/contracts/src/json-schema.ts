@@ -6,6 +6,7 @@ import { AnomalyDetectedSchema } from './anomaly-detected';
 import { MachineTypeSchema } from './machine-type';
 import { MaintenancePredictionSchema } from './maintenance-prediction';
 import { SensorReadingSchema } from './sensor-reading';
+import { SensorReadingRowsSchema } from './sensor-reading-rows';
 import { KAFKA_KEY_FIELD, SCHEMA_VERSIONS, TOPICS, type Topic } from './topics';
 
 /** Where the committed schemas live: `libs/contracts/schemas`, from both `src/` (jest) and `dist/` (node). */
@@ -49,6 +50,14 @@ export function generateJsonSchemas(): Map<string, string> {
       }),
     );
   }
+  files.set(
+    'sensor-readings-rows.schema.json',
+    render(SensorReadingRowsSchema, 'sensor-readings-rows.schema.json', {
+      'x-topic': TOPICS.SENSOR_READINGS,
+      'x-kafka-key': KAFKA_KEY_FIELD,
+      'x-schema-version': SCHEMA_VERSIONS[TOPICS.SENSOR_READINGS],
+    }),
+  );
   files.set('machine-type.schema.json', render(MachineTypeSchema, 'machine-type.schema.json', {}));
   return files;
 }

@@ -157,11 +157,11 @@ describe(packSensorReadings.name, () => {
     }
   });
 
-  it('splits a batch before it would exceed maxBytes', () => {
+  it('splits an array batch before it would exceed maxBytes', () => {
     const readings = Array.from({ length: 50 }, (_, seq) => reading('mill-1', seq));
     const one = packSensorReadings([readings[0]!], { machineTypes })[0]!.value.byteLength;
 
-    const sut = packSensorReadings(readings, { machineTypes, maxBytes: one * 10 + 11 });
+    const sut = packSensorReadings(readings, { machineTypes, maxBytes: one * 10 + 11, form: 'array' });
 
     expect(sut.every((m) => m.value.byteLength <= one * 10 + 11)).toBe(true);
     expect(sut.reduce((n, m) => n + m.count, 0)).toBe(50);
@@ -172,7 +172,7 @@ describe(packSensorReadings.name, () => {
   it('stamps the current schema_version and refuses an invalid reading', () => {
     const { schema_version: _v, ...unversioned } = reading('mill-1', 0);
     const [packed] = packSensorReadings([unversioned], { machineTypes });
-    expect(ok(parseSensorReadings(packed!.value, options)).readings[0]!.schema_version).toBe('1.1');
+    expect(ok(parseSensorReadings(packed!.value, options)).readings[0]!.schema_version).toBe('1.2');
 
     expect(() => packSensorReadings([reading('mill-1', 1, { timestamp: 'now' })], { machineTypes })).toThrow(
       AppError,

@@ -146,8 +146,8 @@ describe(parseSensorReading.name, () => {
     });
 
     it.each([
-      ['2.0', 'major version 2 ("2.0") is not supported: this reader understands 1.x (current 1.1)'],
-      ['0.9', 'major version 0 ("0.9") is not supported: this reader understands 1.x (current 1.1)'],
+      ['2.0', 'major version 2 ("2.0") is not supported: this reader understands 1.x (current 1.2)'],
+      ['0.9', 'major version 0 ("0.9") is not supported: this reader understands 1.x (current 1.2)'],
       ['10.1.4', 'major version 10 ("10.1.4") is not supported'],
     ])('an unknown MAJOR schema_version %s with that one issue only', (version, message) => {
       const reading = { ...sampleSensorReading({ schema_version: version }), readings: 'a different shape' };
@@ -442,7 +442,7 @@ describe(encodeSensorReading.name, () => {
 
     const sut = JSON.parse(encodeSensorReading(reading).toString('utf8')) as SensorReading;
 
-    expect(sut.schema_version).toBe('1.1');
+    expect(sut.schema_version).toBe('1.2');
   });
 
   it('refuses to serialise an invalid reading, with every issue in the error', () => {

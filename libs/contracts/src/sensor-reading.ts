@@ -36,7 +36,7 @@ export const SensorReadingSchema = z
   .meta({
     title: 'sensor-readings message',
     description:
-      'One timestamped set of channel values from one machine. Topic sensor-readings, key machine_id. Readers accept any schema_version with their MAJOR and ignore fields they do not know. Since 1.1 a message may also be a batch: a JSON array of 1-1000 such readings of one machine, in time order (each element is validated, and dead-lettered, on its own).',
+      'One timestamped set of channel values from one machine. Topic sensor-readings, key machine_id. Readers accept any schema_version with their MAJOR and ignore fields they do not know. Since 1.1 a message may also be a batch: a JSON array of 1-1000 such readings of one machine, in time order (each element is validated, and dead-lettered, on its own); since 1.2 also the row form (sensor-readings-rows.schema.json).',
   });
 
 export type SensorReading = z.infer<typeof SensorReadingSchema>;
@@ -50,7 +50,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function isValidMetadata(metadata: unknown): boolean {
+/** The metadata rules of {@link SensorReadingSchema}, checked by hand for the hot path. */
+export function isValidMetadata(metadata: unknown): boolean {
   if (!isPlainObject(metadata)) return false;
   const keys = Object.keys(metadata);
   if (keys.length > MAX_METADATA_ENTRIES) return false;

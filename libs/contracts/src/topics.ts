@@ -15,7 +15,7 @@ export const ALL_TOPICS: readonly Topic[] = Object.freeze(Object.values(TOPICS))
  * (readers of the same MAJOR keep working); bump MAJOR for anything else, which readers reject.
  */
 export const SCHEMA_VERSIONS: Readonly<Record<Topic, string>> = Object.freeze({
-  'sensor-readings': '1.1',
+  'sensor-readings': '1.2',
   'anomaly-detected': '1.0',
   'maintenance-predictions': '1.0',
   alerts: '1.1',

@@ -54,7 +54,8 @@ describe(isTopic.name, () => {
     expect(isTopic('sensor-readings.dlq')).toBe(false);
     expect(SCHEMA_VERSIONS).toEqual({
       // 1.1: a message may be a batch of one machine's readings (a JSON array).
-      'sensor-readings': '1.1',
+      // 1.2: a batch may also be written in the row form (channels once, one row per reading).
+      'sensor-readings': '1.2',
       'anomaly-detected': '1.0',
       'maintenance-predictions': '1.0',
       // 1.1: optional event_count and group_key (issue 7, alerts).

@@ -112,19 +112,46 @@ describe('ingestion service', () => {
     await bus.publish(settings.topic, [
       { key: 'mill-7', value: JSON.stringify([reading(7, 0), broken, reading(7, 2), reading(8, 3)]) },
     ]);
+    // The row form (1.2): one row with a bad timestamp goes alone, as a message of that row.
+    const rowsHeader = {
+      schema_version: '1.2',
+      machine_id: 'mill-9',
+      machine_type: 'cnc-mill',
+      channels: ['temperature', 'power'],
+    };
+    const badRow = ['r9-1', 'later', 61, 11];
+    await bus.publish(settings.topic, [
+      {
+        key: 'mill-9',
+        value: JSON.stringify({
+          ...rowsHeader,
+          rows: [
+            ['r9-0', new Date(T0).toISOString(), 60, 10],
+            badRow,
+            ['r9-2', new Date(T0 + 1000).toISOString(), 62, null],
+          ],
+        }),
+      },
+    ]);
     const dead: IncomingMessage[] = [];
     const dlq = await bus.subscribe(
       { topics: [dlqTopicOf(settings.topic)], groupId: 'dlq-reader' },
       async (b) => void dead.push(...b),
     );
-    await waitFor(() => dead.length === 2);
+    await waitFor(() => dead.length === 3);
     await dlq.stop();
-    await waitFor(async () => (await count()) === 92);
+    await waitFor(async () => (await count()) === 94);
     expect(batches).toHaveLength(6);
     const records = dead.map((m) => ({
       ...parseDeadLetter(m)!,
       value: JSON.parse(m.value.toString()) as unknown,
     }));
+    // Different keys may land in different partitions: the DLQ order across them is not fixed.
+    const rowRecord = records.find((r) => r.reason.startsWith('rows['))!;
+    expect(rowRecord.batchIndex).toBe(1);
+    expect(rowRecord.value).toEqual({ ...rowsHeader, rows: [badRow] });
+    expect(rowRecord.reason).toContain('rows[1][1]: timestamp');
+    records.splice(records.indexOf(rowRecord), 1);
     expect(records.map((r) => r.batchIndex)).toEqual([1, 3]);
     expect(records[0]!.value).toEqual(broken);
     expect(records[0]!.reason).toContain('[1].readings.temperature');

@@ -6,6 +6,7 @@ import {
   type ConfigProblem,
   type EnvSource,
 } from '@industrialmind/config';
+import { BATCH_FORMS, type BatchForm } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv, type EventBusConfig } from '@industrialmind/event-bus';
 import { LOG_LEVELS } from '@industrialmind/logger';
 import { MAX_FLEET_SIZE } from '@industrialmind/simulation';
@@ -63,6 +64,12 @@ export const simulatorEnv = {
     .describe(
       "Most readings of one machine per sensor-readings message (the contract's batch form, 1.1); 1 = one reading per message, for 1.0 readers",
     ),
+  SIMULATOR_BATCH_FORM: env
+    .enum(BATCH_FORMS as unknown as [BatchForm, ...BatchForm[]])
+    .default('rows')
+    .describe(
+      "How a batch of readings is written: rows (the contract's 1.2 row form, ~60 bytes a reading) or array (the 1.1 array form, for 1.1 readers)",
+    ),
   SIMULATOR_MAX_IN_FLIGHT: env
     .int({ min: 1, max: 64 })
     .default(4)
@@ -112,6 +119,7 @@ const schema = envSchema(simulatorEnv, (e) => ({
     tickMs: e.SIMULATOR_TICK_MS,
     maxBatch: e.SIMULATOR_MAX_BATCH,
     readingsPerMessage: e.SIMULATOR_READINGS_PER_MESSAGE,
+    batchForm: e.SIMULATOR_BATCH_FORM,
     maxInFlight: e.SIMULATOR_MAX_IN_FLIGHT,
   },
   groundTruth: { mode: e.SIMULATOR_GROUND_TRUTH, file: e.SIMULATOR_GROUND_TRUTH_FILE },

@@ -158,6 +158,7 @@ export function createSimulatorController(deps: ControllerDeps): SimulatorContro
   const busSink = createBusSink({
     publisher: fleetBus,
     maxReadingsPerMessage: config.runner.readingsPerMessage,
+    batchForm: config.runner.batchForm,
     onPublished: countReadings('fleet'),
     ...(topics.readings === undefined ? {} : { readingsTopic: topics.readings }),
     groundTruthTopic: GROUND_TRUTH_ON_BUS.has(config.groundTruth.mode) ? topics.groundTruth : null,
@@ -401,6 +402,7 @@ export function createSimulatorController(deps: ControllerDeps): SimulatorContro
           onProgress: (p) => (state.progress = p),
           onPublished: countReadings('replay'),
           maxReadingsPerMessage: config.runner.readingsPerMessage,
+          batchForm: config.runner.batchForm,
           clock,
           ...(topics.readings === undefined ? {} : { readingsTopic: topics.readings }),
           ...(topics.groundTruth === undefined ? {} : { groundTruthTopic: topics.groundTruth }),

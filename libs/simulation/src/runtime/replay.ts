@@ -55,6 +55,8 @@ export interface ReplayOptions {
   batchSize?: number;
   /** Readings per sensor-readings message (the contract's batch form); default 100, 1 for 1.0 readers. */
   maxReadingsPerMessage?: number;
+  /** How batches are written, as {@link BusSinkOptions.batchForm}; default `rows`. */
+  batchForm?: BusSinkOptions['batchForm'];
   /** Called after each acknowledged publish, as {@link BusSinkOptions.onPublished}. */
   onPublished?: BusSinkOptions['onPublished'];
   signal?: AbortSignal;
@@ -158,6 +160,7 @@ export async function replay(options: ReplayOptions, bus: Publisher): Promise<Re
     ...(options.maxReadingsPerMessage === undefined
       ? {}
       : { maxReadingsPerMessage: options.maxReadingsPerMessage }),
+    ...(options.batchForm === undefined ? {} : { batchForm: options.batchForm }),
     ...(options.onPublished === undefined ? {} : { onPublished: options.onPublished }),
     onInvalid: (reading, err) => {
       linesSkipped += 1;

@@ -4,6 +4,7 @@ import {
   TOPICS,
   createDefaultMachineTypeRegistry,
   packSensorReadings,
+  type BatchForm,
   type MachineTypeRegistry,
   type SensorReading,
 } from '@industrialmind/contracts';
@@ -63,6 +64,11 @@ export interface BusSinkOptions {
    */
   maxReadingsPerMessage?: number;
   /**
+   * How a batch is written (default `rows`, the contract's 1.2 row form: a quarter of the bytes); `array` is the
+   * 1.1 array form. A message of one reading is always a single reading.
+   */
+  batchForm?: BatchForm;
+  /**
    * Called after each acknowledged publish with its topic, message count, duration and the records those
    * messages carry (readings or ground-truth records).
    */
@@ -82,6 +88,7 @@ export function createBusSink(options: BusSinkOptions): SampleSink {
   const groundTruthTopic =
     options.groundTruthTopic === undefined ? GROUND_TRUTH_TOPIC : options.groundTruthTopic;
   const maxReadingsPerMessage = options.maxReadingsPerMessage ?? 100;
+  const batchForm = options.batchForm ?? 'rows';
   const publish = async (topic: string, messages: PublishableMessage[], records: number): Promise<void> => {
     if (messages.length === 0) return;
     const started = performance.now();
@@ -89,7 +96,7 @@ export function createBusSink(options: BusSinkOptions): SampleSink {
     onPublished?.(topic, messages.length, performance.now() - started, records);
   };
   const pack = (readings: SensorReading[]): ReturnType<typeof packSensorReadings> =>
-    packSensorReadings(readings, { machineTypes, maxReadingsPerMessage });
+    packSensorReadings(readings, { machineTypes, maxReadingsPerMessage, form: batchForm });
   return {
     async write(samples) {
       const valid: SensorReading[] = [];

@@ -1,4 +1,5 @@
 // Small, generated stand-ins for the reference data sets, so tests in any package need no files from ../shared.
+import { createDefaultMachineTypeRegistry, parseSensorReadings } from '@industrialmind/contracts';
 import type { PublishableMessage, Publisher } from '../runtime/sinks';
 
 const SKAB_HEADER =
@@ -91,7 +92,10 @@ export interface PublishedMessage extends PublishableMessage {
 
 export interface RecordingPublisher extends Publisher {
   readonly messages: PublishedMessage[];
-  /** Values of one topic's messages, parsed as JSON; a batch message (a JSON array) gives each element. */
+  /**
+   * Values of one topic's messages, parsed as JSON; a batch message (a JSON array, or the row form of the default
+   * machine types) gives each reading.
+   */
   values<T = Record<string, unknown>>(topic: string): T[];
   /** Makes the next `count` publishes reject with `error`. */
   failNext(count: number, error?: Error): void;
@@ -105,6 +109,7 @@ export interface RecordingPublisher extends Publisher {
 
 /** A Publisher that keeps what it is given, can fail on demand and can hold publishes open. */
 export function createRecordingPublisher(): RecordingPublisher {
+  const readingTypes = createDefaultMachineTypeRegistry();
   const messages: PublishedMessage[] = [];
   let failures = 0;
   let failure = new Error('publish failed');
@@ -125,7 +130,13 @@ export function createRecordingPublisher(): RecordingPublisher {
         .filter((m) => m.topic === topic)
         .flatMap((m) => {
           const value = JSON.parse(m.value.toString()) as T | T[];
-          return Array.isArray(value) ? value : [value];
+          if (Array.isArray(value)) return value;
+          if (typeof value === 'object' && value !== null && 'rows' in value && !('readings' in value)) {
+            // A sensor-readings batch in the row form: the readings it stands for.
+            const parsed = parseSensorReadings(m.value, { machineTypes: readingTypes });
+            if (parsed.ok) return parsed.value.readings as unknown as T[];
+          }
+          return [value];
         }),
     failNext(count, error) {
       failures = count;

@@ -247,6 +247,8 @@ describe('simulator routes', () => {
         })
         .expect(202);
       await request(sut.app).post('/replay').send({ dataset: 'skab', path: 'skab' }).expect(409);
+      // The first cycle goes out at once, the second an hour later: stop in between.
+      await waitFor(() => bus.values('sensor-readings').length >= 1, { description: 'first cycle' });
       const stopped = await request(sut.app).delete('/replay').expect(200);
 
       expect(stopped.body).toMatchObject({ status: 'aborted', readings_published: 1 });
