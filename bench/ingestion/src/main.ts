@@ -29,6 +29,7 @@ Options:
   --per-message N     readings per Kafka message, one machine's consecutive readings (default 50; 1 = one
                       reading per message, the 1.0 wire form)
   --form F            how a message carries them: rows (default; the contract's 1.2 row form) | array (1.1)
+  --service-flags F   node/V8 flags of the ingestion process (default "--max-semi-space-size=64", as deployed)
   --batch N           points per line-protocol post and per ingestion write (default 5000)
   --concurrency N     line-protocol posts in flight for the ceiling (default 2)
   --partitions N      partitions of the benchmark topic (default 12)
@@ -105,9 +106,12 @@ async function ceilingRun(
   }
 }
 
-async function startIngestion(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+async function startIngestion(
+  env: Record<string, string>,
+  flags: readonly string[],
+): Promise<{ child: ChildProcess; port: number }> {
   const main = require.resolve('@industrialmind/ingestion/main');
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', main], {
+  const child = spawn(process.execPath, [...flags, main], {
     env: { ...INHERITED_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -139,6 +143,7 @@ async function endToEndRun(
   compression: 'gzip' | 'none',
   mode: 'live' | 'drain',
   servers: Servers,
+  serviceFlags: readonly string[],
 ): Promise<{
   endToEnd: number;
   publish: number;
@@ -171,18 +176,21 @@ async function endToEndRun(
       }),
     );
   }
-  const { child, port } = await startIngestion({
-    PROFILE: 'full',
-    LOG_LEVEL: 'info',
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    KAFKA_BROKERS: brokers.join(','),
-    INFLUX_URL: url,
-    INFLUX_BUCKET: db.bucket,
-    INGESTION_TOPIC: topic,
-    INGESTION_GROUP_ID: uniqueName('bench-ingestion'),
-    INGESTION_BATCH_SIZE: String(batch),
-  });
+  const { child, port } = await startIngestion(
+    {
+      PROFILE: 'full',
+      LOG_LEVEL: 'info',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      KAFKA_BROKERS: brokers.join(','),
+      INFLUX_URL: url,
+      INFLUX_BUCKET: db.bucket,
+      INGESTION_TOPIC: topic,
+      INGESTION_GROUP_ID: uniqueName('bench-ingestion'),
+      INGESTION_BATCH_SIZE: String(batch),
+    },
+    serviceFlags,
+  );
   const store = createInfluxTimeSeriesStore({ url, bucket: db.bucket });
   try {
     const meter = cpuMeter({ ingestion: child.pid, ...servers });
@@ -253,6 +261,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '5000' },
       'per-message': { type: 'string', default: '50' },
       form: { type: 'string', default: 'rows' },
+      'service-flags': { type: 'string', default: '--max-semi-space-size=64' },
       concurrency: { type: 'string', default: '2' },
       partitions: { type: 'string', default: '12' },
       compression: { type: 'string', default: 'none' },
@@ -279,6 +288,7 @@ async function main(): Promise<void> {
   if (!(BATCH_FORMS as readonly string[]).includes(values.form))
     throw new UsageError(`--form must be one of ${BATCH_FORMS.join(', ')}, got "${values.form}"`);
   const form = values.form as BatchForm;
+  const serviceFlags = values['service-flags'].split(/\s+/).filter(Boolean);
   const concurrency = int('concurrency', values.concurrency);
   const partitions = int('partitions', values.partitions);
   if (values.compression !== 'gzip' && values.compression !== 'none')
@@ -295,8 +305,28 @@ async function main(): Promise<void> {
   const results: Round[] = [];
   for (let r = 1; r <= rounds; r++) {
     const ceiling = await ceilingRun(url, workload, batch, concurrency, servers);
-    const e2e = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'live', servers);
-    const drain = await endToEndRun(brokers, url, workload, batch, partitions, compression, 'drain', servers);
+    const e2e = await endToEndRun(
+      brokers,
+      url,
+      workload,
+      batch,
+      partitions,
+      compression,
+      'live',
+      servers,
+      serviceFlags,
+    );
+    const drain = await endToEndRun(
+      brokers,
+      url,
+      workload,
+      batch,
+      partitions,
+      compression,
+      'drain',
+      servers,
+      serviceFlags,
+    );
     results.push({
       ceiling: ceiling.rate,
       endToEnd: e2e.endToEnd,
@@ -319,6 +349,7 @@ async function main(): Promise<void> {
       machines,
       perMessage,
       form,
+      serviceFlags,
       messages: workload.messages.length,
       rounds,
       batch,

@@ -61,6 +61,7 @@ export {
   createDefaultMachineTypeRegistry,
 } from './default-machine-types';
 export { SensorReadingSchema, type SensorReading, type SensorReadingMetadata } from './sensor-reading';
+export { timestampToMs } from './timestamp';
 export {
   SensorReadingRowsSchema,
   type SensorReadingRow,

@@ -189,7 +189,24 @@ function fastHeader(
   return { header, type };
 }
 
-/** Why one row is invalid, or undefined when it is valid. */
+/** Whether a row is valid: the hot path, no allocation. */
+function isValidRow(row: unknown, channels: readonly string[]): row is unknown[] {
+  if (!Array.isArray(row) || row.length !== channels.length + 2) return false;
+  const id: unknown = row[0];
+  if (typeof id !== 'string' || !IDENTIFIER_PATTERN.test(id)) return false;
+  const timestamp: unknown = row[1];
+  if (typeof timestamp !== 'string' || !ISO_DATETIME_PATTERN.test(timestamp)) return false;
+  let measured = 0;
+  for (let c = 2; c < row.length; c++) {
+    const value: unknown = row[c];
+    if (value === null) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+    measured++;
+  }
+  return measured > 0;
+}
+
+/** Why one row is invalid (called only for a row {@link isValidRow} refused). */
 function rowIssues(row: unknown, index: number, channels: readonly string[]): ContractIssue[] | undefined {
   const at = `rows[${index}]`;
   if (!Array.isArray(row)) {
@@ -286,9 +303,11 @@ export function decodeSensorReadingRows(
   const readings: SensorReading[] = [];
   const rejected: RejectedReading[] = [];
   for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as unknown[];
-    const issues = rowIssues(row, index, channels);
-    if (issues !== undefined) {
+    const row: unknown = rows[index];
+    if (!isValidRow(row, channels)) {
+      const issues = rowIssues(row, index, channels) ?? [
+        { code: IssueCode.INVALID_VALUE, path: `rows[${index}]`, message: 'is not a valid row' },
+      ];
       const { rows: _all, ...rest } = header;
       rejected.push({ index, value: { ...rest, rows: [row] }, reason: formatReason(issues), issues });
       continue;

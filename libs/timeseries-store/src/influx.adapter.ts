@@ -1,7 +1,7 @@
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import { HttpError, InfluxDB, RequestTimedOutError, type QueryApi } from '@influxdata/influxdb-client';
 import { anyOf, fluxDurationMs, fluxStopBefore, fluxString, fluxTime, parseFluxTimeMs } from './flux';
-import { escapeMeasurement, toLines } from './line-protocol';
+import { encodeLines, escapeMeasurement } from './line-protocol';
 import { silentLogger, type StoreLogger } from './logger';
 import type {
   Aggregate,
@@ -163,7 +163,7 @@ export class InfluxTimeSeriesStore implements TimeSeriesStore {
       const res = await this.request(this.writeUrl, {
         method: 'POST',
         headers: this.headers,
-        body: toLines(this.measurementLp, points, from, to),
+        body: encodeLines(this.measurementLp, points, from, to),
       });
       await this.consume(res, 'write');
       this.logger.debug({ points: to - from, durationMs: Date.now() - startedAt }, 'points written');

@@ -1,4 +1,4 @@
-import type { SensorReading } from '@industrialmind/contracts';
+import { timestampToMs, type SensorReading } from '@industrialmind/contracts';
 import type { Point } from '@industrialmind/timeseries-store';
 
 /**
@@ -11,7 +11,7 @@ export function toPoint(reading: SensorReading): Point {
     machineId: reading.machine_id,
     machineType: reading.machine_type,
     location: typeof location === 'string' ? location : '',
-    timestampMs: Date.parse(reading.timestamp),
+    timestampMs: timestampToMs(reading.timestamp),
     fields: reading.readings,
   };
 }
