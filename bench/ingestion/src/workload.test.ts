@@ -13,7 +13,9 @@ describe('makeWorkload', () => {
     (perMessage, form) => {
       const sut = makeWorkload(1000, 10, 1_000_000, perMessage, form);
       expect(sut.readings).toBe(1000);
-      expect(sut.lines).toHaveLength(1000);
+      const lines = sut.bodies.flatMap((b) => b.toString().split('\n'));
+      expect(lines).toHaveLength(1000);
+      expect(sut.bodies).toHaveLength(1);
       expect(sut.messages).toHaveLength(10 * Math.ceil(100 / perMessage));
       const rejected: string[] = [];
       const readings = collectSensorReadings(sut.messages, { machineTypes }, (_m, r) =>
@@ -33,7 +35,7 @@ describe('makeWorkload', () => {
         6,
       );
       for (const m of sut.messages) expect(m.value.toString()).toContain(`"machine_id":"${m.key}"`);
-      expect(sut.lines[0]).toBe(
+      expect(lines[0]).toBe(
         'sensor_reading,location=line-0,machine_id=bench-m0,machine_type=cnc-mill temperature=60,vibration=2,pressure=5,power=10 1000000',
       );
     },

@@ -88,9 +88,9 @@ export async function startReadingsConsumer(
           'reading dead-lettered',
         );
       });
-      const points = readings.map(toPoint);
-      await batcher.add(points);
-      metrics.recordWritten(points.length);
+      const count = readings.length;
+      await batcher.add(readings.map(toPoint));
+      metrics.recordWritten(count);
     },
   );
   logger.info(

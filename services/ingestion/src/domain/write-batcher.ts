@@ -99,13 +99,14 @@ export class WriteBatcher {
       }, this.options.lingerMs);
     }
     const started = Date.now();
+    const size = batch.length;
     let error: unknown;
     try {
       await this.write(batch);
     } catch (err) {
       error = err ?? new Error('write failed');
     }
-    this.onFlush({ size: batch.length, durationMs: Date.now() - started, ok: error === undefined });
+    this.onFlush({ size, durationMs: Date.now() - started, ok: error === undefined });
     for (const entry of involved) {
       entry.inFlight -= 1;
       if (error !== undefined) entry.failed ??= error;
