@@ -209,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
             candidates.append(("conv-ae", horizon, Candidate("conv-ae", horizon, contribs, scored_labels, n0), ae))
 
     results = []
-    for arch, horizon, cand, _ in candidates:
+    for arch, horizon, cand, _ in progress(candidates, desc="candidates (channels, policy grid)", enabled=not args.quiet):
         factors = tuple(getattr(args, "factors", None) or FACTORS)
         names = directed(channels) if arch == "mean-shift" else channels
         weights, _, obj = select_weights(cand, names, log, factors)
