@@ -47,7 +47,9 @@ ALPHAS = (1.0, 0.5, 0.2, 0.1)
 ON_COUNTS = (1, 3, 10)
 OFF_COUNTS = (1, 10, 30)
 # Peak-relative release (ratio, half-life in readings); (0, 0) is the plain threshold policy.
-RELEASES = ((0.0, 0.0), (0.03, 100.0), (0.03, 400.0), (0.1, 100.0), (0.1, 400.0), (0.3, 100.0), (0.3, 400.0))
+RELEASES = ((0.0, 0.0),) + tuple(
+    (ratio, half_life) for ratio in (0.03, 0.05, 0.1, 0.2, 0.3) for half_life in (100.0, 200.0, 400.0, 1000.0)
+)
 
 
 def objective(c: np.ndarray) -> float:
