@@ -28,6 +28,15 @@ export const AnomalyModelMetadataSchema = ModelMetadataBaseSchema.extend({
     ema_alpha: z.number().gt(0).max(1),
     on_count: z.number().int().min(1).max(100_000),
     off_count: z.number().int().min(1).max(100_000),
+    /**
+     * Peak-relative release (absent or 0: off). While an event lasts the level is max(threshold, release ×
+     * peak), peak being the event's highest smoothed score; after it ends the peak is multiplied by
+     * `release_decay` per reading (0.5^(1/release_half_life)) and a new event needs the score above release ×
+     * that decayed peak too.
+     */
+    release: z.number().min(0).max(1).optional(),
+    release_half_life: z.number().min(0).optional(),
+    release_decay: z.number().min(0).max(1).optional(),
   }),
 })
   .refine((m) => m.cold_start.readings >= m.input.window, {

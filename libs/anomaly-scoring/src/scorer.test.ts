@@ -66,6 +66,41 @@ describe(createAnomalyScorer.name, () => {
     expect(scored.find((r) => r.event?.state === 'started')!.confidence).toBeGreaterThan(0.5);
   });
 
+  it('ends an event once the score falls far below its peak when the policy has a release', async () => {
+    // A fault (flow 20), then the flow settles at 13: still over the threshold, but far below the fault's peak.
+    const input = readings('m1', [
+      ...high(4),
+      ...Array.from({ length: 8 }, () => ({ flow: 13, pressure: 5 })),
+    ]);
+    const flagsOf = (results: ScoringResult[]) => results.slice(10).map((r) => (r.isAnomaly ? 1 : 0));
+    const plain = await createAnomalyScorer({ metadata, onnx }).score(input);
+    expect(flagsOf(plain).slice(-6)).toEqual([1, 1, 1, 1, 1, 1]);
+    const policy = {
+      ...metadata.policy,
+      release: 0.3,
+      release_half_life: 100,
+      release_decay: 0.5 ** (1 / 100),
+    };
+    const sut = createAnomalyScorer({ metadata: { ...metadata, policy }, onnx });
+    const released = await sut.score(input);
+    // flow 13 scores (2.5 / 0.74)^2 = 11.4 < 0.3 * peak (flow 20: 164); off_count = 2 ends the event.
+    expect(flagsOf(released)).toEqual([0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(
+      released
+        .slice(10)
+        .filter((r) => r.event)
+        .map((r) => r.event!.state),
+    ).toEqual(['started', 'ended']);
+    // The remembered peak decays slowly (half-life 100 readings): the settled level does not start a new event.
+    const settled = Array.from({ length: 20 }, (_, i) => ({
+      machineId: 'm1',
+      values: { flow: 13, pressure: 5 },
+      readingId: `s${i}`,
+    }));
+    const later = await sut.score(settled);
+    expect(later.some((r) => r.isAnomaly)).toBe(false);
+  });
+
   it('is causal: one call or one reading at a time gives the same results', async () => {
     const input = readings('m1', [...calm(3), ...high(4), ...calm(4)]);
     const together = await createAnomalyScorer({ metadata, onnx }).score(input);

@@ -101,6 +101,8 @@ class MachineState {
   ema = 0;
   isActive = false;
   run = 0;
+  /** Highest smoothed score of the current event; after it, decaying (the policy's peak-relative release). */
+  peak = 0;
   eventId: string | undefined;
   activeCount = 0;
   /** Resampling (models with `sample_period_ms`): the open period and the sums of its readings. */
@@ -267,16 +269,25 @@ export function createAnomalyScorer(
     return Math.min(1, Math.abs(r - 1) / Math.max(r, 1));
   }
 
-  /** EMA + on/off persistence, exactly as industrialmind_trainer/anomaly/scoring.py apply_policy. */
+  const release = meta.policy.release ?? 0;
+  const releaseDecay = meta.policy.release_decay ?? 0;
+
+  /**
+   * EMA + on/off persistence + peak-relative release, exactly as industrialmind_trainer/anomaly/scoring.py
+   * apply_policy (the same float64 operations in the same order).
+   */
   function step(state: MachineState, score: number): void {
     const { ema_alpha: alpha, on_count: onCount, off_count: offCount } = meta.policy;
     state.ema = alpha * score + (1 - alpha) * state.ema;
-    const isOver = state.ema > state.threshold!;
+    state.peak = state.isActive ? Math.max(state.peak, state.ema) : state.peak * releaseDecay;
+    const isOver =
+      state.ema > (release > 0 ? Math.max(state.threshold!, release * state.peak) : state.threshold!);
     if (isOver !== state.isActive) {
       state.run++;
       if (state.run >= (isOver ? onCount : offCount)) {
         state.isActive = isOver;
         state.run = 0;
+        if (isOver) state.peak = Math.max(state.peak, state.ema);
       }
     } else state.run = 0;
   }
@@ -432,6 +443,7 @@ export function createAnomalyScorer(
         state.ema = scores[job.offset]!;
         state.isActive = false;
         state.run = 0;
+        state.peak = 0;
         for (let i = 0; i < job.count - 1; i++) step(state, scores[job.offset + i]!);
         slot = job.offset + job.count - 1;
       } else slot = job.offset;

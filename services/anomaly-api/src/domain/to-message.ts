@@ -5,7 +5,8 @@ import type { ScoringResult } from '@industrialmind/anomaly-scoring';
  * The anomaly-detected message for a result that starts, continues or ends an event (undefined otherwise).
  * Event policy: `started` on the reading that opens an event (on_count readings over the threshold),
  * `continuing` on every n-th anomalous reading after it, `ended` on the reading that closes it (off_count
- * readings at or under the threshold; that reading itself is normal).
+ * readings at or under the threshold, or under the peak-relative release level when the model's policy has
+ * one; that reading itself is normal).
  */
 export function toAnomalyDetected(
   result: ScoringResult,

@@ -18,7 +18,7 @@ import torch
 from industrialmind_trainer.anomaly import data as datasets
 from industrialmind_trainer.anomaly import train as anomaly_train
 from industrialmind_trainer.anomaly.models import INPUT_NAME, OUTPUT_NAMES, ConvAutoencoder, MeanShift, train_autoencoder
-from industrialmind_trainer.anomaly.scoring import Policy, apply_policy, robust_fit
+from industrialmind_trainer.anomaly.scoring import Policy, apply_policy, confusion, grid_confusion, robust_fit
 from industrialmind_trainer.common.onnx_export import export_onnx, parity_max_abs_diff
 from industrialmind_trainer.common.provenance import data_hash
 from industrialmind_trainer.common.seeding import seed_everything
@@ -60,6 +60,29 @@ class ParityTest(unittest.TestCase):
         path = self.dir / "ms.onnx"
         export_onnx(sut, self.inputs[:4], path, INPUT_NAME, OUTPUT_NAMES)
         self.assertLessEqual(parity_max_abs_diff(sut, path, self.inputs, INPUT_NAME), TOLERANCE)
+
+    def test_directional_mean_shift_onnx_matches_pytorch(self) -> None:
+        sut = MeanShift(8, 64, 20, [1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0, 1])
+        path = self.dir / "msd.onnx"
+        export_onnx(sut, self.inputs[:4], path, INPUT_NAME, OUTPUT_NAMES)
+        self.assertLessEqual(parity_max_abs_diff(sut, path, self.inputs, INPUT_NAME), TOLERANCE)
+
+    def test_directional_mean_shift_weighs_only_the_chosen_direction(self) -> None:
+        sut = MeanShift(2, 4, 2, [0.0, 1.0], [1.0, 0.0])
+        drop = torch.tensor([[[0.0, -3.0], [0.0, -3.0], [-2.0, -3.0], [-2.0, -3.0]]])
+        contributions, score = sut(drop)
+        # channel 0 dropped by 2 (weighed), channel 1 dropped by 3 (only its rise is weighed).
+        self.assertEqual(contributions.tolist(), [[4.0, 0.0]])
+        contributions, _ = sut(-drop)
+        self.assertEqual(contributions.tolist(), [[0.0, 9.0]])
+        self.assertEqual(score.tolist(), [4.0])
+
+    def test_two_sided_mean_shift_is_unchanged_without_drop_weights(self) -> None:
+        sut = MeanShift(8, 64, 30, [1, 0, 0.5, 1, 0, 0, 1, 1])
+        x = torch.from_numpy(self.inputs)
+        mean = x[:, -30:, :].mean(dim=1)
+        expected = mean * mean * torch.tensor([[1, 0, 0.5, 1, 0, 0, 1, 1]], dtype=torch.float32)
+        self.assertTrue(torch.equal(sut(x)[0], expected))
 
     def test_trained_conv_autoencoder_onnx_matches_pytorch(self) -> None:
         sut = ConvAutoencoder(8, 64, 16, [1.0] * 8)
@@ -110,6 +133,30 @@ class ScoringTest(unittest.TestCase):
         scores = np.array([0, 0, 5, 5, 5, 0, 5, 0, 0, 0], dtype=float)
         flags = apply_policy(scores, 0, 1.0, Policy(1.0, 1.0, 1.0, on_count=2, off_count=2))
         self.assertEqual(flags.tolist(), [0, 0, 0, 1, 1, 1, 1, 1, 0, 0])
+
+    def test_release_ends_an_event_once_the_score_falls_far_below_its_peak(self) -> None:
+        # A fault (score 100), then the signal settles at a level (score 5) still over the threshold (1).
+        scores = np.array([0.0] * 3 + [100.0] * 4 + [5.0] * 8, dtype=float)
+        plain = apply_policy(scores, 0, 1.0, Policy(1.0, 1.0, 1.0, on_count=1, off_count=2))
+        self.assertEqual(plain.tolist(), [0] * 3 + [1] * 12)
+        released = apply_policy(scores, 0, 1.0, Policy(1.0, 1.0, 1.0, 1, 2, release=0.1, release_half_life=100.0))
+        # 5 <= 0.1 * 100 for two readings ends it; the slowly decaying peak keeps 5 from starting a new one.
+        self.assertEqual(released.tolist(), [0] * 3 + [1] * 5 + [0] * 7)
+        # Once the remembered peak has decayed (half-life 1 reading), the settled level alarms again.
+        fast = apply_policy(scores, 0, 1.0, Policy(1.0, 1.0, 1.0, 1, 2, release=0.1, release_half_life=1.0))
+        self.assertEqual(fast.tolist(), [0] * 3 + [1] * 5 + [0, 0] + [1] * 5)
+
+    def test_vectorised_policy_grid_equals_the_sequential_policy(self) -> None:
+        rng = np.random.default_rng(3)
+        scores = np.abs(rng.normal(0, 1, 600)) + np.where((np.arange(600) > 300) & (np.arange(600) < 450), 6.0, 0.0)
+        scores[450:] += 1.5  # settles above the baseline
+        labels = ((np.arange(600) > 300) & (np.arange(600) < 450)).astype(np.int8)[100:]
+        policies = [Policy(1.0, f, a, on, off, r, hl) for f in (1.0, 2.0) for a in (1.0, 0.2) for on in (1, 3)
+                    for off in (1, 10) for r, hl in ((0.0, 0.0), (0.1, 50.0), (0.3, 400.0))]
+        thresholds = np.array([p.factor * float(np.quantile(scores[:100], p.quantile)) for p in policies])
+        grid = grid_confusion(scores, 100, thresholds, policies, labels)
+        for p, thr, row in zip(policies, thresholds, grid):
+            self.assertEqual(row.tolist(), confusion(apply_policy(scores, 100, float(thr), p), labels).tolist(), p)
 
     def test_data_hash_changes_when_a_file_changes(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:

@@ -17,21 +17,27 @@ OUTPUT_NAMES = ("contributions", "score")
 
 
 class MeanShift(nn.Module):
-    """Windowed mean-shift (a z-test per channel): contribution_c = weight_c * mean(z_c over the last
-    `horizon` readings)^2. Nothing to fit but the channel weights, which validation chooses; robust to the
-    slow noise that makes single readings unreliable, and it names the channels that moved."""
+    """Windowed mean-shift (a z-test per channel and direction): with m_c = mean(z_c over the last `horizon`
+    readings), contribution_c = rise_c * max(m_c, 0)^2 + drop_c * min(m_c, 0)^2. Nothing to fit but the
+    per-direction channel weights, which validation chooses (a fault may lower a channel's level while the
+    recovery after it overshoots upwards: weighting only the drop keeps the overshoot from alarming). With
+    `drops` omitted both directions weigh `weights` (the two-sided m_c^2). Robust to the slow noise that makes
+    single readings unreliable, and it names the channels that moved."""
 
-    def __init__(self, channels: int, window: int, horizon: int, weights: list[float]):
+    def __init__(self, channels: int, window: int, horizon: int, weights: list[float], drops: list[float] | None = None):
         super().__init__()
         if not 1 <= horizon <= window:
             raise ValueError("horizon must be in 1..window")
         self.horizon = horizon
-        self.register_buffer("weights", torch.tensor(weights, dtype=torch.float32).reshape(1, channels))
+        self.register_buffer("rises", torch.tensor(weights, dtype=torch.float32).reshape(1, channels))
+        self.register_buffer("drops", torch.tensor(drops if drops is not None else weights, dtype=torch.float32).reshape(1, channels))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         recent = x[:, -self.horizon :, :]
         mean = recent.mean(dim=1)
-        contributions = mean * mean * self.weights
+        up = torch.relu(mean)
+        down = torch.relu(-mean)
+        contributions = up * up * self.rises + down * down * self.drops
         return contributions, contributions.sum(dim=1)
 
 

@@ -41,33 +41,84 @@ class Policy:
     quantile: float  # of the calibration scores
     factor: float  # threshold = factor * quantile
     alpha: float  # EMA weight of the newest score (1 = no smoothing)
-    on_count: int  # consecutive smoothed scores above threshold that start an event
-    off_count: int  # consecutive ones at or below that end it
+    on_count: int  # consecutive smoothed scores above the level that start an event
+    off_count: int  # consecutive ones at or below it that end it
+    # Peak-relative release (0 = off): while an event lasts, the level is max(threshold, release * peak), peak
+    # being the event's highest smoothed score, so an event ends once the score has fallen well below its own
+    # peak even when the signal settles at a level that differs from the cold-start baseline. After it ends the
+    # peak decays with this half-life (readings), and a new event needs the score above release * decayed peak.
+    release: float = 0.0
+    release_half_life: float = 0.0
 
 
 def threshold_from(cal_scores: np.ndarray, policy: Policy) -> float:
     return max(policy.factor * float(np.quantile(cal_scores, policy.quantile)), 1e-9)
 
 
+def decay_of(half_life: float) -> float:
+    return 0.5 ** (1.0 / half_life) if half_life > 0 else 0.0
+
+
 def apply_policy(scores: np.ndarray, start: int, threshold: float, policy: Policy) -> np.ndarray:
-    """Flags (0/1) for scores[start:], after EMA smoothing (seeded from scores[0]) and on/off persistence."""
+    """Flags (0/1) for scores[start:], after EMA smoothing (seeded from scores[0]), on/off persistence and the
+    peak-relative release. libs/anomaly-scoring `step` is the same arithmetic, step for step."""
     flags = np.zeros(len(scores) - start, dtype=np.int8)
     ema = float(scores[0])
     active = False
     run = 0
+    peak = 0.0
+    decay = decay_of(policy.release_half_life)
     for i, s in enumerate(scores):
         ema = policy.alpha * float(s) + (1.0 - policy.alpha) * ema
-        over = ema > threshold
+        peak = max(peak, ema) if active else peak * decay
+        over = ema > max(threshold, policy.release * peak)
         if over != active:
             run += 1
             if run >= (policy.on_count if over else policy.off_count):
                 active = over
                 run = 0
+                if active:
+                    peak = max(peak, ema)
         else:
             run = 0
         if i >= start:
             flags[i - start] = 1 if active else 0
     return flags
+
+
+def grid_confusion(scores: np.ndarray, start: int, thresholds: np.ndarray, policies: list[Policy], labels: np.ndarray) -> np.ndarray:
+    """[len(policies), 4] confusion counts of apply_policy for many policies at once (the same arithmetic,
+    vectorised over policies; the time loop stays sequential). thresholds[p] belongs to policies[p]."""
+    n = len(policies)
+    alpha = np.array([p.alpha for p in policies])
+    on = np.array([p.on_count for p in policies])
+    off = np.array([p.off_count for p in policies])
+    release = np.array([p.release for p in policies])
+    decay = np.array([decay_of(p.release_half_life) for p in policies])
+    thr = np.asarray(thresholds, dtype=np.float64)
+    ema = np.full(n, float(scores[0]))
+    active = np.zeros(n, dtype=bool)
+    run = np.zeros(n, dtype=np.int64)
+    peak = np.zeros(n)
+    out = np.zeros((n, 4), dtype=np.int64)
+    for i, s in enumerate(scores.astype(np.float64)):
+        ema = alpha * s + (1.0 - alpha) * ema
+        peak = np.where(active, np.maximum(peak, ema), peak * decay)
+        over = ema > np.maximum(thr, release * peak)
+        differs = over != active
+        run = np.where(differs, run + 1, 0)
+        flip = differs & (run >= np.where(over, on, off))
+        active = np.where(flip, over, active)
+        run = np.where(flip, 0, run)
+        peak = np.where(flip & active, np.maximum(peak, ema), peak)
+        if i >= start:
+            if labels[i - start]:
+                out[:, 0] += active
+                out[:, 2] += ~active
+            else:
+                out[:, 1] += active
+                out[:, 3] += ~active
+    return out
 
 
 def confusion(pred: np.ndarray, truth: np.ndarray) -> np.ndarray:

@@ -25,7 +25,18 @@ from ..common.provenance import data_hash, git_commit
 from ..common.seeding import seed_everything
 from . import data as datasets
 from .models import INPUT_NAME, OUTPUT_NAMES, ConvAutoencoder, MeanShift, train_autoencoder
-from .scoring import Policy, apply_policy, confusion, f1_far_mar, normalise, robust_fit, threshold_from, windows
+from .scoring import (
+    Policy,
+    apply_policy,
+    confusion,
+    decay_of,
+    f1_far_mar,
+    grid_confusion,
+    normalise,
+    robust_fit,
+    threshold_from,
+    windows,
+)
 
 WINDOW = 64
 FAR_TARGET = 0.10
@@ -35,6 +46,10 @@ FACTORS = (1.0, 1.25, 1.5, 2.0, 3.0, 5.0)
 ALPHAS = (1.0, 0.5, 0.2, 0.1)
 ON_COUNTS = (1, 3, 10)
 OFF_COUNTS = (1, 10, 30)
+# Peak-relative release (ratio, half-life in readings); (0, 0) is the plain threshold policy.
+RELEASES = ((0.0, 0.0),) + tuple(
+    (ratio, half_life) for ratio in (0.03, 0.05, 0.1, 0.2, 0.3) for half_life in (100.0, 200.0, 400.0, 1000.0)
+)
 
 
 def objective(c: np.ndarray) -> float:
@@ -44,7 +59,9 @@ def objective(c: np.ndarray) -> float:
 
 
 class Candidate:
-    """Per-file channel contributions of one architecture+horizon, for fast selection of weights and policy."""
+    """Per-file channel contributions of one architecture+horizon, for fast selection of weights and policy.
+    For the mean-shift the columns are per channel *and direction* (all rises, then all drops), so selection
+    weighs each direction of each channel separately."""
 
     def __init__(self, arch: str, horizon: int, contribs: list[np.ndarray], labels: list[np.ndarray], n0: int):
         self.arch = arch
@@ -58,11 +75,22 @@ class Candidate:
         for contrib, labels in zip(self.contribs, self.labels):
             scores = contrib @ weights
             thr = threshold_from(scores[: self.cal_rows], policy)
-            if policy.alpha == 1.0 and policy.on_count == 1 and policy.off_count == 1:
+            if policy.alpha == 1.0 and policy.on_count == 1 and policy.off_count == 1 and policy.release == 0.0:
                 flags = (scores[self.cal_rows :] > thr).astype(np.int8)
             else:
                 flags = apply_policy(scores, self.cal_rows, thr, policy)
             total += confusion(flags, labels)
+        return total
+
+    def grid_confusion(self, weights: np.ndarray, policies: list[Policy]) -> np.ndarray:
+        """[len(policies), 4]: `confusion` for every policy at once."""
+        total = np.zeros((len(policies), 4), dtype=np.int64)
+        for contrib, labels in zip(self.contribs, self.labels):
+            scores = contrib @ weights
+            cal = scores[: self.cal_rows]
+            quantiles = {q: float(np.quantile(cal, q)) for q in {p.quantile for p in policies}}
+            thresholds = np.array([max(p.factor * quantiles[p.quantile], 1e-9) for p in policies])
+            total += grid_confusion(scores, self.cal_rows, thresholds, policies, labels)
         return total
 
 
@@ -99,24 +127,26 @@ def select_weights(cand: Candidate, channels: list[str], log, factors: tuple[flo
 
 def select_policy(cand: Candidate, weights: np.ndarray, quiet: bool, factors: tuple[float, ...] = FACTORS) -> tuple[Policy, np.ndarray]:
     grid = [
-        Policy(q, f, a, on, off)
-        for q, f, a, on, off in itertools.product(QUANTILES, factors, ALPHAS, ON_COUNTS, OFF_COUNTS)
+        Policy(q, f, a, on, off, r, hl)
+        for q, f, a, on, off, (r, hl) in itertools.product(QUANTILES, factors, ALPHAS, ON_COUNTS, OFF_COUNTS, RELEASES)
     ]
-    best = None
-    for pol in progress(grid, desc=f"policy grid {cand.arch} h={cand.horizon}", enabled=not quiet):
-        c = cand.confusion(weights, pol)
-        obj = objective(c)
-        if best is None or obj > best[0]:
-            best = (obj, pol, c)
-    assert best is not None
-    return best[1], best[2]
+    confusions = cand.grid_confusion(weights, grid)
+    # The first best in grid order (ties keep the simpler, earlier policy, as the sequential search did).
+    objectives = [objective(c) for c in confusions]
+    best = int(np.argmax(objectives))
+    return grid[best], confusions[best]
 
 
 def mean_shift_contribs(z: np.ndarray, horizon: int) -> np.ndarray:
-    """NumPy twin of MeanShift with unit weights (float64 for selection)."""
+    """NumPy twin of MeanShift with unit weights (float64 for selection): [rows, 2 * channels], the rises'
+    max(m, 0)^2 then the drops' min(m, 0)^2."""
     w = windows(z, WINDOW)[:, -horizon:, :].astype(np.float64)
     m = w.mean(axis=1)
-    return m * m
+    return np.concatenate([np.maximum(m, 0.0) ** 2, np.minimum(m, 0.0) ** 2], axis=1)
+
+
+def directed(channels: list[str]) -> list[str]:
+    return [f"{ch} rise" for ch in channels] + [f"{ch} drop" for ch in channels]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,9 +211,10 @@ def run(args: argparse.Namespace) -> int:
             candidates.append(("conv-ae", horizon, Candidate("conv-ae", horizon, contribs, scored_labels, n0), ae))
 
     results = []
-    for arch, horizon, cand, _ in candidates:
+    for arch, horizon, cand, _ in progress(candidates, desc="candidates (channels, policy grid)", enabled=not args.quiet):
         factors = tuple(getattr(args, "factors", None) or FACTORS)
-        weights, _, obj = select_weights(cand, channels, log, factors)
+        names = directed(channels) if arch == "mean-shift" else channels
+        weights, _, obj = select_weights(cand, names, log, factors)
         policy, c = select_policy(cand, weights, args.quiet, factors)
         f1, far, mar = f1_far_mar(c)
         log(f"{arch} h={horizon}: F1 {f1:.3f} FAR {far:.3f} MAR {mar:.3f} policy {policy}")
@@ -192,8 +223,13 @@ def run(args: argparse.Namespace) -> int:
     _, arch, horizon, weights, policy, c = results[0]
     f1, far, mar = f1_far_mar(c)
 
+    C = len(channels)
+    direction_weights = None
     if arch == "mean-shift":
-        module = MeanShift(len(channels), WINDOW, horizon, weights.tolist())
+        rises, drops = weights[:C], weights[C:]
+        module = MeanShift(C, WINDOW, horizon, rises.tolist(), drops.tolist())
+        direction_weights = {"rise": dict(zip(channels, rises.tolist())), "drop": dict(zip(channels, drops.tolist()))}
+        weights = np.maximum(rises, drops)
     else:
         assert ae is not None
         module = ConvAutoencoder(len(channels), WINDOW, horizon, weights.tolist())
@@ -237,6 +273,7 @@ def run(args: argparse.Namespace) -> int:
         # but irregular, so their readings are taken as they come).
         **({"sample_period_ms": 1000} if args.dataset == "simulator" else {}),
         "channel_weights": dict(zip(channels, weights.tolist())),
+        **({"direction_weights": direction_weights} if direction_weights else {}),
         "normalisation": {
             "kind": "robust-per-machine",
             "fit_on": "cold_start",
@@ -246,7 +283,15 @@ def run(args: argparse.Namespace) -> int:
         },
         "cold_start": {"readings": n0},
         "threshold": {"rule": "factor*quantile(cold-start scores)", "quantile": policy.quantile, "factor": policy.factor},
-        "policy": {"ema_alpha": policy.alpha, "on_count": policy.on_count, "off_count": policy.off_count},
+        "policy": {
+            "ema_alpha": policy.alpha,
+            "on_count": policy.on_count,
+            "off_count": policy.off_count,
+            "release": policy.release,
+            "release_half_life": policy.release_half_life,
+            # 0.5 ** (1 / half_life), written out so the service multiplies by the very same float.
+            "release_decay": decay_of(policy.release_half_life),
+        },
         "metrics": {
             "validation": "scored parts of the training files (choices made on them; in-sample for those files)",
             "f1": round(f1, 4),
@@ -273,7 +318,8 @@ def run(args: argparse.Namespace) -> int:
     }
     write_metadata(out / f"{args.name}.json", metadata)
     print(json.dumps({"model": str(onnx_path), "model_version": version, "architecture": arch, "horizon": horizon,
-                      "channels": [ch for ch, w in zip(channels, weights) if w > 0], "policy": asdict(policy),
+                      "channels": [ch for ch, w in zip(channels, weights) if w > 0],
+                      **({"directions": direction_weights} if direction_weights else {}), "policy": asdict(policy),
                       "validation": {"f1": f1, "far": far, "mar": mar}, "parity_max_abs_diff": diff}))
     return 0
 
@@ -285,7 +331,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default="anomaly")
     parser.add_argument("--exclude", action="append", help="file (relative to --data) never read; repeatable")
     parser.add_argument("--arch", choices=["auto", "mean-shift", "conv-ae"], default="auto")
-    parser.add_argument("--horizons", type=int, nargs="+", default=[10, 30, 60])
+    parser.add_argument("--horizons", type=int, nargs="+", default=[10, 20, 30, 60])
     parser.add_argument("--cold-start", type=int, default=400)
     parser.add_argument("--factors", type=float, nargs="+", default=list(FACTORS), help="threshold factors to try")
     parser.add_argument("--epochs", type=int, default=15)
