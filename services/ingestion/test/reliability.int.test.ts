@@ -6,7 +6,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { encodeSensorReading, type SensorReading } from '@industrialmind/contracts';
+import { encodeSensorReading, packSensorReadings, type SensorReading } from '@industrialmind/contracts';
 import {
   createKafkaEventBus,
   dlqTopicOf,
@@ -142,12 +142,19 @@ describe('ingestion reliability on real Kafka and InfluxDB', () => {
     const events: string[] = [];
 
     for (let c = 0; c < chunks; c++) {
-      const batch = [];
+      const readings = [];
       for (let i = 0; i < chunk; i++) {
         const n = c * chunk + i;
-        const r = reading(n % MACHINES, Math.floor(n / MACHINES));
-        batch.push({ key: r.machine_id, value: encodeSensorReading(r) });
+        readings.push(reading(n % MACHINES, Math.floor(n / MACHINES)));
       }
+      // Every other chunk one reading per message (1.0), the others row-form batches (1.2) as the simulator sends.
+      const batch =
+        c % 2 === 0
+          ? readings.map((r) => ({ key: r.machine_id, value: encodeSensorReading(r) }))
+          : packSensorReadings(readings, { maxReadingsPerMessage: 50 }).map((m) => ({
+              key: m.key,
+              value: m.value,
+            }));
       await bus.publish(topic, batch);
       if (killAt.has(c)) {
         await ingestion.kill('SIGKILL');
