@@ -321,28 +321,10 @@ async function main(): Promise<void> {
   const results: Round[] = [];
   for (let r = 1; r <= rounds; r++) {
     const ceiling = await ceilingRun(url, workload, batch, concurrency, servers);
-    const e2e = await endToEndRun(
-      brokers,
-      url,
-      workload,
-      batch,
-      partitions,
-      compression,
-      'live',
-      servers,
-      serviceFlags,
-    );
-    const drain = await endToEndRun(
-      brokers,
-      url,
-      workload,
-      batch,
-      partitions,
-      compression,
-      'drain',
-      servers,
-      serviceFlags,
-    );
+    const run = (mode: 'live' | 'drain') =>
+      endToEndRun(brokers, url, workload, batch, partitions, compression, mode, servers, serviceFlags);
+    const e2e = await run('live');
+    const drain = await run('drain');
     results.push({
       ceiling: ceiling.rate,
       endToEnd: e2e.endToEnd,

@@ -13,7 +13,7 @@ import {
   type ContractIssue,
   type ParseResult,
 } from './issues';
-import type { MachineTypeRegistry, RegisteredMachineType } from './machine-type';
+import { checkMachineType, type MachineTypeRegistry, type RegisteredMachineType } from './machine-type';
 import { MaintenancePredictionSchema, type MaintenancePrediction } from './maintenance-prediction';
 import { SCHEMA_VERSION_PATTERN } from './primitives';
 import { SensorReadingSchema, fastParseSensorReading, type SensorReading } from './sensor-reading';
@@ -117,27 +117,6 @@ function readPayload(raw: unknown, maxBytes: number): ParseResult<unknown> {
     const detail = err instanceof Error ? err.message : String(err);
     return failure([{ code: IssueCode.INVALID_JSON, path: '', message: `is not valid JSON (${detail})` }]);
   }
-}
-
-function checkMachineType(
-  input: Record<string, unknown>,
-  registry: MachineTypeRegistry,
-  issues: ContractIssue[],
-): RegisteredMachineType | undefined {
-  const name = input.machine_type;
-  if (typeof name !== 'string') return undefined;
-  const type = registry.get(name);
-  if (type === undefined) {
-    const guess = closestMatch(name, registry.names());
-    issues.push({
-      code: IssueCode.UNKNOWN_MACHINE_TYPE,
-      path: 'machine_type',
-      message: `machine type ${JSON.stringify(name)} is not registered (registered: ${registry.names().join(', ')})${
-        guess === undefined ? '' : `. Did you mean "${guess}"?`
-      }`,
-    });
-  }
-  return type;
 }
 
 function checkChannels(

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import { z } from 'zod';
-import { IssueCode, failure, fromZodIssue } from './issues';
+import { IssueCode, closestMatch, failure, fromZodIssue, type ContractIssue } from './issues';
 import { ChannelNameSchema, FiniteNumberSchema, MAX_CHANNELS, MachineTypeNameSchema } from './primitives';
 
 export const ChannelSchema = z
@@ -147,4 +147,26 @@ export function createMachineTypeRegistry(types: Iterable<MachineType>): Machine
     names: () => names,
     list: () => list,
   };
+}
+
+/** The registered type `input.machine_type` names, or undefined; an unregistered name adds an issue with a hint. */
+export function checkMachineType(
+  input: Record<string, unknown>,
+  registry: MachineTypeRegistry,
+  issues: ContractIssue[],
+): RegisteredMachineType | undefined {
+  const name = input.machine_type;
+  if (typeof name !== 'string') return undefined;
+  const type = registry.get(name);
+  if (type === undefined) {
+    const guess = closestMatch(name, registry.names());
+    issues.push({
+      code: IssueCode.UNKNOWN_MACHINE_TYPE,
+      path: 'machine_type',
+      message: `machine type ${JSON.stringify(name)} is not registered (registered: ${registry.names().join(', ')})${
+        guess === undefined ? '' : `. Did you mean "${guess}"?`
+      }`,
+    });
+  }
+  return type;
 }

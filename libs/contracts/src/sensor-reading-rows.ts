@@ -10,7 +10,7 @@ import {
   type ContractIssue,
   type ParseResult,
 } from './issues';
-import type { MachineTypeRegistry, RegisteredMachineType } from './machine-type';
+import { checkMachineType, type MachineTypeRegistry, type RegisteredMachineType } from './machine-type';
 import {
   ChannelNameSchema,
   IDENTIFIER_PATTERN,
@@ -118,20 +118,8 @@ const HeaderCheckSchema = SensorReadingRowsSchema.extend({
 /** The header's registry checks: the machine type is registered, every channel is one of its own, once. */
 function registryIssues(input: Record<string, unknown>, registry: MachineTypeRegistry): ContractIssue[] {
   const issues: ContractIssue[] = [];
-  const name = input.machine_type;
-  if (typeof name !== 'string') return issues;
-  const type = registry.get(name);
-  if (type === undefined) {
-    const guess = closestMatch(name, registry.names());
-    issues.push({
-      code: IssueCode.UNKNOWN_MACHINE_TYPE,
-      path: 'machine_type',
-      message: `machine type ${JSON.stringify(name)} is not registered (registered: ${registry.names().join(', ')})${
-        guess === undefined ? '' : `. Did you mean "${guess}"?`
-      }`,
-    });
-    return issues;
-  }
+  const type = checkMachineType(input, registry, issues);
+  if (type === undefined) return issues;
   const channels = input.channels;
   if (!Array.isArray(channels)) return issues;
   const seen = new Set<string>();
