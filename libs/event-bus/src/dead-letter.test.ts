@@ -1,4 +1,11 @@
-import { DLQ_HEADERS, deadLetterPart, messagePart, parseDeadLetter, toDeadLetter } from './dead-letter';
+import {
+  DLQ_HEADERS,
+  deadLetterPart,
+  deadLetterRejected,
+  messagePart,
+  parseDeadLetter,
+  toDeadLetter,
+} from './dead-letter';
 import type { IncomingMessage } from './port';
 
 const original: IncomingMessage = {
@@ -55,5 +62,41 @@ describe(deadLetterPart.name, () => {
     expect(marked[1]![0].value.toString()).toBe('{"b":2}');
     expect(marked[1]![0].headers[DLQ_HEADERS.batchIndex]).toBe('1');
     expect(marked[1]![1]).toBe('[1].b: unknown');
+  });
+});
+
+describe(deadLetterRejected.name, () => {
+  it('dead-letters the rejected element, counts it by code and logs its coordinates', () => {
+    const marked: Array<[IncomingMessage, string]> = [];
+    const ctx = { deadLetter: (m: IncomingMessage, reason: string) => void marked.push([m, reason]) };
+    const counted: string[] = [];
+    const logged: Array<Record<string, unknown>> = [];
+    const reporter = {
+      counter: { inc: (labels: { reason: string }) => void counted.push(labels.reason) },
+      logger: { debug: (fields: Record<string, unknown>) => void logged.push(fields) },
+      event: 'test.reading.dead_lettered',
+    };
+
+    deadLetterRejected(ctx, original, { reason: 'not JSON', code: 'invalid_json' }, reporter);
+    deadLetterRejected(
+      ctx,
+      original,
+      { reason: 'rows[3][1]: bad', code: 'invalid_timestamp', element: { index: 3, value: [1] } },
+      reporter,
+    );
+
+    expect(marked.map(([m, r]) => [m.value.toString(), m.headers[DLQ_HEADERS.batchIndex], r])).toEqual([
+      [original.value.toString(), undefined, 'not JSON'],
+      ['[1]', '3', 'rows[3][1]: bad'],
+    ]);
+    expect(counted).toEqual(['invalid_json', 'invalid_timestamp']);
+    expect(logged[1]).toEqual({
+      event: 'test.reading.dead_lettered',
+      topic: original.topic,
+      partition: original.partition,
+      offset: original.offset,
+      batch_index: 3,
+      reason: 'rows[3][1]: bad',
+    });
   });
 });

@@ -82,6 +82,48 @@ export function deadLetterPart(
   );
 }
 
+/** What a contract decoder says of a rejected message, or of one rejected element of it. */
+export interface Rejection {
+  reason: string;
+  /** A short machine-readable cause, for the metric label. */
+  code: string;
+  element?: { index: number; value: unknown };
+}
+
+/** Where a consumer reports its dead letters: a counter labelled by reason and a debug log event. */
+export interface RejectionReporter {
+  counter: { inc(labels: { reason: string }): void };
+  logger: { debug(fields: Record<string, unknown>, message: string): void };
+  /** The log event name, e.g. `ingestion.reading.dead_lettered`. */
+  event: string;
+}
+
+/**
+ * Dead-letters what a contract decoder rejected (the message, or only the element, see {@link deadLetterPart}),
+ * counts it by its code and logs it at debug level with its coordinates: the one callback every consumer of a
+ * batched topic needs.
+ */
+export function deadLetterRejected(
+  ctx: Pick<BatchContext, 'deadLetter'>,
+  message: IncomingMessage,
+  rejection: Rejection,
+  reporter: RejectionReporter,
+): void {
+  deadLetterPart(ctx, message, rejection.reason, rejection.element);
+  reporter.counter.inc({ reason: rejection.code });
+  reporter.logger.debug(
+    {
+      event: reporter.event,
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      batch_index: rejection.element?.index,
+      reason: rejection.reason,
+    },
+    'message dead-lettered',
+  );
+}
+
 /** Reads the dead-letter headers back; undefined when the message is not a dead-letter record. */
 export function parseDeadLetter(message: IncomingMessage): DeadLetterInfo | undefined {
   const h = message.headers;

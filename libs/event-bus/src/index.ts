@@ -2,6 +2,9 @@ export * from './port';
 export {
   DLQ_HEADERS,
   deadLetterPart,
+  deadLetterRejected,
+  type Rejection,
+  type RejectionReporter,
   messagePart,
   parseDeadLetter,
   toDeadLetter,

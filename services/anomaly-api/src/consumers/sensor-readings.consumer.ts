@@ -4,7 +4,7 @@ import {
   type MachineTypeRegistry,
 } from '@industrialmind/contracts';
 import {
-  deadLetterPart,
+  deadLetterRejected,
   type EventBus,
   type OutgoingMessage,
   type Subscription,
@@ -43,6 +43,11 @@ export async function startReadingsConsumer(
   options: ReadingsConsumerOptions,
 ): Promise<Subscription> {
   const { bus, scorers, machineTypes, logger, metrics } = deps;
+  const rejectionReporter = {
+    counter: metrics.deadLetters,
+    logger,
+    event: LogEvents.readingDeadLettered,
+  };
   const subscription = await bus.subscribe(
     {
       topics: [options.inputTopic],
@@ -51,19 +56,9 @@ export async function startReadingsConsumer(
       partitionsConcurrently: options.partitionsConcurrently,
     },
     async (batch, ctx) => {
-      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
-        deadLetterPart(ctx, message, rejected.reason, rejected.element);
-        metrics.deadLetters.inc({ reason: rejected.code });
-        logger.debug(
-          {
-            event: LogEvents.readingDeadLettered,
-            partition: message.partition,
-            offset: message.offset,
-            batch_index: rejected.element?.index,
-          },
-          'reading dead-lettered',
-        );
-      });
+      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) =>
+        deadLetterRejected(ctx, message, rejected, rejectionReporter),
+      );
       if (readings.length === 0) return;
       const stopTimer = metrics.scoringDuration.startTimer({ source: 'stream' });
       const results = await scorers.score(

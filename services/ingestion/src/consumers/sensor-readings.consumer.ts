@@ -1,5 +1,5 @@
 import { collectSensorReadings, TOPICS, type MachineTypeRegistry } from '@industrialmind/contracts';
-import { deadLetterPart, type EventBus, type Subscription } from '@industrialmind/event-bus';
+import { deadLetterRejected, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import type { TimeSeriesStore } from '@industrialmind/timeseries-store';
 import { toPoint } from '../domain/to-point';
@@ -34,6 +34,11 @@ export async function startReadingsConsumer(
   options: ReadingsConsumerOptions,
 ): Promise<Subscription> {
   const { bus, store, machineTypes, logger, metrics } = deps;
+  const rejectionReporter = {
+    counter: metrics.deadLetters,
+    logger,
+    event: LogEvents.readingDeadLettered,
+  };
   const topic = options.topic ?? TOPICS.SENSOR_READINGS;
   const batcher = new WriteBatcher(
     (points) => store.writePoints(points),
@@ -73,21 +78,9 @@ export async function startReadingsConsumer(
     },
     async (batch, ctx) => {
       // An invalid message goes to the DLQ whole; an invalid element of a batch alone, the rest is written.
-      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
-        deadLetterPart(ctx, message, rejected.reason, rejected.element);
-        metrics.deadLetters.inc({ reason: rejected.code });
-        logger.debug(
-          {
-            event: LogEvents.readingDeadLettered,
-            topic,
-            partition: message.partition,
-            offset: message.offset,
-            batch_index: rejected.element?.index,
-            reason: rejected.reason,
-          },
-          'reading dead-lettered',
-        );
-      });
+      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) =>
+        deadLetterRejected(ctx, message, rejected, rejectionReporter),
+      );
       const count = readings.length;
       await batcher.add(readings.map(toPoint));
       metrics.recordWritten(count);

@@ -5,7 +5,7 @@ import {
   type MaintenancePrediction,
   type SensorReading,
 } from '@industrialmind/contracts';
-import { deadLetterPart, type EventBus, type Subscription } from '@industrialmind/event-bus';
+import { deadLetterRejected, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
 import { forecastBatch, type RulModel, type RulModelFolder } from '@industrialmind/rul-forecasting';
 import type { StreamState } from '../domain/stream-state';
@@ -39,6 +39,11 @@ export async function startReadingsConsumer(
   options: ReadingsConsumerOptions,
 ): Promise<Subscription> {
   const { bus, models, state, machineTypes, logger, metrics } = deps;
+  const rejectionReporter = {
+    counter: metrics.deadLetters,
+    logger,
+    event: LogEvents.readingDeadLettered,
+  };
   const subscription = await bus.subscribe(
     {
       topics: [options.inputTopic],
@@ -53,19 +58,9 @@ export async function startReadingsConsumer(
     },
     async (batch, ctx) => {
       const due = new Map<RulModel, Array<{ reading: SensorReading; rows: readonly Float64Array[] }>>();
-      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) => {
-        deadLetterPart(ctx, message, rejected.reason, rejected.element);
-        metrics.deadLetters.inc({ reason: rejected.code });
-        logger.debug(
-          {
-            event: LogEvents.readingDeadLettered,
-            partition: message.partition,
-            offset: message.offset,
-            batch_index: rejected.element?.index,
-          },
-          'reading dead-lettered',
-        );
-      });
+      const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) =>
+        deadLetterRejected(ctx, message, rejected, rejectionReporter),
+      );
       for (const reading of readings) {
         const model = models.select(reading.machine_type, reading.machine_id);
         if (!model) {
