@@ -1,16 +1,23 @@
 /**
  * The anomaly-api under test, in its own process so the load generator does not share its event loop:
  * REST only (no consumer), the in-memory bus, models from argv[2]. Tells the parent its port over IPC.
+ * argv[3] `telemetry`: starts the OpenTelemetry SDK with its HTTP instrumentation and no exporter, as the
+ * deployed service does with OTEL_EXPORTER=none (libs/service-kit's runServiceMain).
  */
 import { createService } from '@industrialmind/anomaly-api';
 import { createMemoryEventBus } from '@industrialmind/event-bus';
 import { listen } from '@industrialmind/http';
 import { createLogger } from '@industrialmind/logger';
+import { startTelemetry } from '@industrialmind/telemetry';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 async function main(): Promise<void> {
   const modelDir = process.argv[2]!;
   const logger = createLogger({ service: 'anomaly-api', version: 'bench', profile: 'lite', level: 'error' });
+  const telemetry =
+    process.argv[3] === 'telemetry'
+      ? startTelemetry({ serviceName: 'anomaly-api', serviceVersion: 'bench', exporter: 'none', logger })
+      : undefined;
   const service = createService({
     settings: {
       modelDir,
@@ -56,7 +63,11 @@ async function main(): Promise<void> {
     }
   });
   process.on('SIGTERM', () => {
-    void server.close().then(() => service.stop().then(() => process.exit(0)));
+    void server
+      .close()
+      .then(() => service.stop())
+      .then(() => telemetry?.shutdown())
+      .then(() => process.exit(0));
   });
 }
 
