@@ -6,7 +6,6 @@
  */
 import { execFileSync, fork } from 'node:child_process';
 import { cpus } from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -26,6 +25,7 @@ import {
   type OpenLoopResult,
 } from './load';
 import { DEPLOYED_NODE_FLAGS } from './flags';
+import { observeGc, type GcStats } from './gc-stats';
 import { createRandom, percentile, schedule } from './stats';
 
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -101,15 +101,8 @@ function pinProcess(pid: number, cpu: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
-/** This process's GC pauses (the generator's own stalls), reset per timed run. */
-let generatorGc = { count: 0, totalMs: 0, maxMs: 0 };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    generatorGc.count++;
-    generatorGc.totalMs += entry.duration;
-    generatorGc.maxMs = Math.max(generatorGc.maxMs, entry.duration);
-  }
-}).observe({ entryTypes: ['gc'] });
+/** This process's GC pauses (the generator's own stalls), taken per timed run. */
+const generatorGc = observeGc();
 
 async function modelOf(): Promise<{ path: string; channels: string[]; coldStart: number; window: number }> {
   const { readdirSync } = await import('node:fs');
@@ -162,7 +155,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
   const random = createRandom(1);
   // The server's CPU so far; its event-loop delay since the previous call (p99, max).
   let loopDelayMs = { p99: NaN, max: NaN };
-  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  let gc: GcStats | undefined;
   const cpu = () =>
     new Promise<NodeJS.CpuUsage>((ok) => {
       child.once('message', (m: { cpu: NodeJS.CpuUsage; loopDelayMs: typeof loopDelayMs; gc: typeof gc }) => {
@@ -201,9 +194,9 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       const times = schedule(rate, seconds);
       const requests = times.map((_, k) => withBytes(make(k)));
       const before = await cpu();
-      generatorGc = { count: 0, totalMs: 0, maxMs: 0 };
+      generatorGc.take();
       const result = await openLoop(client, times, (k) => requests[k]!);
-      const clientGc = generatorGc;
+      const clientGc = generatorGc.take();
       const after = await cpu();
       return {
         ...result,
@@ -211,7 +204,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
         serverCpuUs: cpuUs(before, after),
         serverSystemUs: after.system - before.system,
         serverLoopDelayMs: loopDelayMs,
-        serverGc: gc,
+        serverGc: gc!,
       };
     };
     if (warmupSec > 0) await run(warmupSec, predictBody);
@@ -255,11 +248,15 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       client_send_lag_max_ms: percentile(predict.sendLags, 100),
       client_gc_count: predict.clientGc.count,
       client_gc_max_ms: predict.clientGc.maxMs,
+      client_gc_max_kind: predict.clientGc.maxKind,
       server_loop_delay_p99_ms: predict.serverLoopDelayMs.p99,
       server_loop_delay_max_ms: predict.serverLoopDelayMs.max,
       server_gc_count: predict.serverGc.count,
       server_gc_total_ms: predict.serverGc.totalMs,
       server_gc_max_ms: predict.serverGc.maxMs,
+      server_gc_max_kind: predict.serverGc.maxKind,
+      server_gc_minor: predict.serverGc.minor,
+      server_gc_major: predict.serverGc.major,
       healthz_errors: probe.errors,
       healthz_p50_ms: percentile(probe.latencies, 50),
       healthz_p99_ms: percentile(probe.latencies, 99),

@@ -9,7 +9,8 @@ import { createMemoryEventBus } from '@industrialmind/event-bus';
 import { listen } from '@industrialmind/http';
 import { createLogger } from '@industrialmind/logger';
 import { startTelemetry } from '@industrialmind/telemetry';
-import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { observeGc } from './gc-stats';
 
 async function main(): Promise<void> {
   const modelDir = process.argv[2]!;
@@ -43,23 +44,15 @@ async function main(): Promise<void> {
   // And for the server's event-loop delay over a run (a stall here is the server's, not the generator's).
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
-  let gc = { count: 0, totalMs: 0, maxMs: 0 };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gc.count++;
-      gc.totalMs += entry.duration;
-      gc.maxMs = Math.max(gc.maxMs, entry.duration);
-    }
-  }).observe({ entryTypes: ['gc'] });
+  const gc = observeGc();
   process.on('message', (m: { cmd?: string }) => {
     if (m.cmd === 'cpu') {
       process.send?.({
         cpu: process.cpuUsage(),
         loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
-        gc,
+        gc: gc.take(),
       });
       loopDelay.reset();
-      gc = { count: 0, totalMs: 0, maxMs: 0 };
     }
   });
   process.on('SIGTERM', () => {
