@@ -80,26 +80,42 @@ export interface LoadClient {
   send(request: BenchRequest, onResponse: OnResponse): void;
   /** Requests written and not yet answered, over all sockets. */
   inFlight(): number;
+  /** Sockets the server had closed and that were opened again (lean client; 0 for node:http's). */
+  reconnects(): number;
   close(): void;
 }
 
-/** Opens `connections` keep-alive sockets to 127.0.0.1:`port` (Nagle off). */
+/**
+ * Opens `connections` keep-alive sockets to 127.0.0.1:`port` (Nagle off). A socket the server closes fails what
+ * it still owes (status 0) and is replaced by a new one on the next send: a request is never written to a closed
+ * socket, where it would wait for an answer forever.
+ */
 export async function createLoadClient(port: number, connections: number): Promise<LoadClient> {
+  let closing = false;
+  let reconnects = 0;
+  const open = (conn: Connection): Socket => {
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+    socket.on(
+      'data',
+      createResponseParser((status) => conn.inFlight.shift()?.(status)),
+    );
+    // A dropped socket fails what it still owes; the caller counts those as errors.
+    socket.on('close', () => {
+      if (conn.socket === socket) conn.inFlight.splice(0).forEach((cb) => cb(0));
+    });
+    // Errors end in 'close'; without a listener they would end the process.
+    socket.on('error', () => {});
+    return socket;
+  };
   const pool: Connection[] = await Promise.all(
     Array.from(
       { length: connections },
       () =>
         new Promise<Connection>((ok, fail) => {
-          const socket = connect({ host: '127.0.0.1', port, noDelay: true });
-          const conn: Connection = { socket, inFlight: [] };
-          socket.once('connect', () => ok(conn));
-          socket.once('error', fail);
-          socket.on(
-            'data',
-            createResponseParser((status) => conn.inFlight.shift()?.(status)),
-          );
-          // A dropped socket fails what it still owes; the caller counts those as errors.
-          socket.on('close', () => conn.inFlight.splice(0).forEach((cb) => cb(0)));
+          const conn = { inFlight: [] } as unknown as Connection;
+          conn.socket = open(conn);
+          conn.socket.once('connect', () => ok(conn));
+          conn.socket.once('error', fail);
         }),
     ),
   );
@@ -110,11 +126,21 @@ export async function createLoadClient(port: number, connections: number): Promi
         if (conn.inFlight.length < best.inFlight.length) best = conn;
         if (best.inFlight.length === 0) break;
       }
+      if (best.socket.destroyed && !closing) {
+        // What the closed socket still owed fails now; writes to the new socket wait until it connects.
+        best.inFlight.splice(0).forEach((cb) => cb(0));
+        best.socket = open(best);
+        reconnects++;
+      }
       best.inFlight.push(onResponse);
       best.socket.write(request.bytes ?? serialiseRequest(request));
     },
+    reconnects: () => reconnects,
     inFlight: () => pool.reduce((n, c) => n + c.inFlight.length, 0),
-    close: () => pool.forEach((c) => c.socket.destroy()),
+    close: () => {
+      closing = true;
+      pool.forEach((c) => c.socket.destroy());
+    },
   };
 }
 
@@ -147,6 +173,7 @@ export function createNodeHttpClient(port: number, maxSockets: number): LoadClie
       req.end(body);
     },
     inFlight: () => inFlight,
+    reconnects: () => 0,
     close: () => agent.destroy(),
   };
 }

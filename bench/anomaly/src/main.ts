@@ -265,6 +265,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       client_gc_count: predict.clientGc.count,
       client_gc_max_ms: predict.clientGc.maxMs,
       client_gc_max_kind: predict.clientGc.maxKind,
+      client_reconnects: client.reconnects(),
       server_loop_delay_p99_ms: predict.serverLoopDelayMs.p99,
       server_loop_delay_max_ms: predict.serverLoopDelayMs.max,
       server_gc_count: predict.serverGc.count,
