@@ -49,7 +49,7 @@ const { values: opts } = parseArgs({
     'cpu-prof-dir': { type: 'string' },
     'server-flags': { type: 'string', default: DEPLOYED_NODE_FLAGS },
     pin: { type: 'string', default: 'off' },
-    telemetry: { type: 'string', default: 'off' },
+    telemetry: { type: 'string', default: 'on' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -61,7 +61,7 @@ if (opts.help) {
       '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n' +
       `              [--server-flags="${DEPLOYED_NODE_FLAGS}" (node/V8 flags of the server process; default as deployed)]\n` +
       '              [--pin off|S,G (bench only: taskset the server to CPU S and this generator to CPU G)]\n' +
-      '              [--telemetry off|on (on: the server starts the OpenTelemetry SDK as deployed, no exporter)]\n',
+      '              [--telemetry on|off (on, the default: the server starts the OpenTelemetry SDK as deployed, no exporter)]\n',
   );
   process.exit(0);
 }
