@@ -181,3 +181,29 @@ describe('load clients against a loopback server', () => {
     client.close();
   });
 });
+
+describe('lean client when the server closes connections', () => {
+  it('opens a new socket instead of writing to a closed one, so every request is answered', async () => {
+    // Each answer closes its connection (as a server may do to an idle keep-alive socket).
+    const server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-length': 2, connection: 'close' }).end('{}'),
+    );
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const client = await createLoadClient((server.address() as AddressInfo).port, 2);
+
+    // 50 ms apart: each request is sent after the previous connection was closed.
+    const result = await openLoop(
+      client,
+      [0, 50, 100, 150, 200, 250],
+      () => ({ method: 'GET', path: '/ok' }),
+      1000,
+    );
+    const reconnects = client.reconnects();
+    client.close();
+    await new Promise((ok) => server.close(ok));
+
+    expect(result).toMatchObject({ errors: 0, unanswered: 0 });
+    expect(result.latencies).toHaveLength(6);
+    expect(reconnects).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -4,9 +4,12 @@
  *  2. Stream scoring readings/s on one core (libs/anomaly-scoring: window state, normalisation, batching,
  *     policy) against raw onnxruntime-node session.run on the same batch sizes: the ratio is our overhead.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   AnomalyModelMetadataSchema,
   createAnomalyScorer,
@@ -19,9 +22,12 @@ import {
   createLoadClient,
   createNodeHttpClient,
   openLoop,
+  withBytes,
   type BenchRequest,
   type OpenLoopResult,
 } from './load';
+import { DEPLOYED_NODE_FLAGS } from './flags';
+import { observeGc, type GcStats } from './gc-stats';
 import { createRandom, percentile, schedule } from './stats';
 
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -41,7 +47,9 @@ const { values: opts } = parseArgs({
     client: { type: 'string', default: 'lean' },
     connections: { type: 'string', default: '8' },
     'cpu-prof-dir': { type: 'string' },
-    'server-flags': { type: 'string', default: '--max-semi-space-size=64' },
+    'server-flags': { type: 'string', default: DEPLOYED_NODE_FLAGS },
+    pin: { type: 'string', default: 'off' },
+    telemetry: { type: 'string', default: 'on' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -51,7 +59,9 @@ if (opts.help) {
     'bench/anomaly [--rate 1000] [--duration 10] [--warmup 3] [--machines 100] [--model-dir models/anomaly]\n' +
       '              [--machine-type skab] [--readings 200000] [--batch 2000] [--rounds 3] [--skip rest|stream]\n' +
       '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n' +
-      '              [--server-flags="--max-semi-space-size=64" (node/V8 flags of the server process)]\n',
+      `              [--server-flags="${DEPLOYED_NODE_FLAGS}" (node/V8 flags of the server process; default as deployed)]\n` +
+      '              [--pin off|S,G (bench only: taskset the server to CPU S and this generator to CPU G)]\n' +
+      '              [--telemetry on|off (on, the default: the server starts the OpenTelemetry SDK as deployed, no exporter)]\n',
   );
   process.exit(0);
 }
@@ -74,6 +84,35 @@ const connections = num('connections');
 const clientKind = String(opts.client) as Client;
 if (clientKind !== 'lean' && clientKind !== 'node-http')
   throw new Error('--client must be lean or node-http');
+const pin = parsePin(String(opts.pin));
+const telemetry = String(opts.telemetry);
+if (telemetry !== 'on' && telemetry !== 'off') throw new Error('--telemetry must be on or off');
+
+/** `off`, or `S,G`: two different CPUs of this machine for the server and the generator. */
+function parsePin(value: string): { server: number; generator: number } | undefined {
+  if (value === 'off') return undefined;
+  const match = /^(\d+),(\d+)$/.exec(value);
+  const [server, generator] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || server === generator || server >= cpus().length || generator >= cpus().length)
+    throw new Error(`--pin must be off or S,G with two different CPUs below ${cpus().length}`);
+  return { server, generator };
+}
+
+/** Pins every thread of process `pid` (and what it starts later) to one CPU (Linux taskset). */
+function pinProcess(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+/**
+ * A full GC of this (the generator's) process, run after the requests of a timed run are built: they are then in
+ * the old generation, so the generator's scavenges during the run have little to copy (its own pauses are
+ * measured as latency). The flag is set at run time because `bin/industrialmind bench` starts this process.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** This process's GC pauses (the generator's own stalls), taken per timed run. */
+const generatorGc = observeGc();
 
 async function modelOf(): Promise<{ path: string; channels: string[]; coldStart: number; window: number }> {
   const { readdirSync } = await import('node:fs');
@@ -102,7 +141,7 @@ function makeReading(channels: string[], random: () => number): Record<string, n
 type Client = 'lean' | 'node-http';
 
 async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number | string>> {
-  const child = fork(join(__dirname, 'server.js'), [modelDir], {
+  const child = fork(join(__dirname, 'server.js'), [modelDir, telemetry === 'on' ? 'telemetry' : ''], {
     execArgv: [
       ...String(opts['server-flags']).split(/\s+/).filter(Boolean),
       ...(opts['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts['cpu-prof-dir'])}`] : []),
@@ -115,6 +154,10 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
     );
     child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
   });
+  if (pin) {
+    pinProcess(child.pid!, pin.server);
+    pinProcess(process.pid, pin.generator);
+  }
   const client =
     clientKind === 'lean'
       ? await createLoadClient(port, connections)
@@ -122,7 +165,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
   const random = createRandom(1);
   // The server's CPU so far; its event-loop delay since the previous call (p99, max).
   let loopDelayMs = { p99: NaN, max: NaN };
-  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  let gc: GcStats | undefined;
   const cpu = () =>
     new Promise<NodeJS.CpuUsage>((ok) => {
       child.once('message', (m: { cpu: NodeJS.CpuUsage; loopDelayMs: typeof loopDelayMs; gc: typeof gc }) => {
@@ -159,16 +202,20 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
     // Open loop: bodies are made before the clock starts, so the generator only writes and parses.
     const run = async (seconds: number, make: (k: number) => BenchRequest) => {
       const times = schedule(rate, seconds);
-      const requests = times.map((_, k) => make(k));
+      const requests = times.map((_, k) => withBytes(make(k)));
+      collectGarbage();
       const before = await cpu();
+      generatorGc.take();
       const result = await openLoop(client, times, (k) => requests[k]!);
+      const clientGc = generatorGc.take();
       const after = await cpu();
       return {
         ...result,
+        clientGc,
         serverCpuUs: cpuUs(before, after),
         serverSystemUs: after.system - before.system,
         serverLoopDelayMs: loopDelayMs,
-        serverGc: gc,
+        serverGc: gc!,
       };
     };
     if (warmupSec > 0) await run(warmupSec, predictBody);
@@ -180,9 +227,14 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       const requests = Array.from({ length: n }, (_, k) => make(k));
       const before = await cpu();
       const failed = await closedLoop(client, n, 4, (k) => requests[k]!);
-      if (failed > 0) throw new Error(`closed loop: ${failed} requests failed`);
+      // Reported instead of thrown, so the open-loop figures of the run are not lost; no CPU figure then.
+      if (failed > 0) {
+        closedFailures.push(`${requests[0]!.path}: ${failed} of ${n} failed`);
+        return NaN;
+      }
       return cpuUs(before, await cpu()) / n;
     };
+    const closedFailures: string[] = [];
     const healthzCpu: number[] = [];
     const predictCpu: number[] = [];
     for (let r = 0; r < 3; r++) {
@@ -193,6 +245,8 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
     return {
       client: clientKind,
       server_flags: String(opts['server-flags']),
+      telemetry,
+      pin: pin ? `server cpu ${pin.server}, generator cpu ${pin.generator}` : 'off',
       connections,
       requests: n(predict),
       errors: predict.errors,
@@ -208,11 +262,18 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       client_cpu_us_per_request: predict.clientCpuUs / n(predict),
       client_send_lag_p99_ms: percentile(predict.sendLags, 99),
       client_send_lag_max_ms: percentile(predict.sendLags, 100),
+      client_gc_count: predict.clientGc.count,
+      client_gc_max_ms: predict.clientGc.maxMs,
+      client_gc_max_kind: predict.clientGc.maxKind,
+      client_reconnects: client.reconnects(),
       server_loop_delay_p99_ms: predict.serverLoopDelayMs.p99,
       server_loop_delay_max_ms: predict.serverLoopDelayMs.max,
       server_gc_count: predict.serverGc.count,
       server_gc_total_ms: predict.serverGc.totalMs,
       server_gc_max_ms: predict.serverGc.maxMs,
+      server_gc_max_kind: predict.serverGc.maxKind,
+      server_gc_minor: predict.serverGc.minor,
+      server_gc_major: predict.serverGc.major,
       healthz_errors: probe.errors,
       healthz_p50_ms: percentile(probe.latencies, 50),
       healthz_p99_ms: percentile(probe.latencies, 99),
@@ -221,8 +282,9 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       healthz_client_cpu_us_per_request: probe.clientCpuUs / n(probe),
       healthz_client_send_lag_p99_ms: percentile(probe.sendLags, 99),
       healthz_server_loop_delay_max_ms: probe.serverLoopDelayMs.max,
-      closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu, 50),
-      closed_loop_predict_cpu_us_per_request: percentile(predictCpu, 50),
+      closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu.filter(Number.isFinite), 50),
+      closed_loop_predict_cpu_us_per_request: percentile(predictCpu.filter(Number.isFinite), 50),
+      closed_loop_failures: closedFailures.join('; '),
     };
   } finally {
     client.close();

@@ -1,16 +1,24 @@
 /**
  * The anomaly-api under test, in its own process so the load generator does not share its event loop:
  * REST only (no consumer), the in-memory bus, models from argv[2]. Tells the parent its port over IPC.
+ * argv[3] `telemetry`: starts the OpenTelemetry SDK with its HTTP instrumentation and no exporter, as the
+ * deployed service does with OTEL_EXPORTER=none (libs/service-kit's runServiceMain).
  */
 import { createService } from '@industrialmind/anomaly-api';
 import { createMemoryEventBus } from '@industrialmind/event-bus';
 import { listen } from '@industrialmind/http';
 import { createLogger } from '@industrialmind/logger';
-import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { startTelemetry } from '@industrialmind/telemetry';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { observeGc } from './gc-stats';
 
 async function main(): Promise<void> {
   const modelDir = process.argv[2]!;
   const logger = createLogger({ service: 'anomaly-api', version: 'bench', profile: 'lite', level: 'error' });
+  const telemetry =
+    process.argv[3] === 'telemetry'
+      ? startTelemetry({ serviceName: 'anomaly-api', serviceVersion: 'bench', exporter: 'none', logger })
+      : undefined;
   const service = createService({
     settings: {
       modelDir,
@@ -36,27 +44,23 @@ async function main(): Promise<void> {
   // And for the server's event-loop delay over a run (a stall here is the server's, not the generator's).
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
-  let gc = { count: 0, totalMs: 0, maxMs: 0 };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gc.count++;
-      gc.totalMs += entry.duration;
-      gc.maxMs = Math.max(gc.maxMs, entry.duration);
-    }
-  }).observe({ entryTypes: ['gc'] });
+  const gc = observeGc();
   process.on('message', (m: { cmd?: string }) => {
     if (m.cmd === 'cpu') {
       process.send?.({
         cpu: process.cpuUsage(),
         loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
-        gc,
+        gc: gc.take(),
       });
       loopDelay.reset();
-      gc = { count: 0, totalMs: 0, maxMs: 0 };
     }
   });
   process.on('SIGTERM', () => {
-    void server.close().then(() => service.stop().then(() => process.exit(0)));
+    void server
+      .close()
+      .then(() => service.stop())
+      .then(() => telemetry?.shutdown())
+      .then(() => process.exit(0));
   });
 }
 
