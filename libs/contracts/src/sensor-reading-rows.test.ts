@@ -8,22 +8,13 @@ import {
 } from './codec';
 import { createDefaultMachineTypeRegistry } from './default-machine-types';
 import { IssueCode, type ParseResult } from './issues';
-import type { SensorReading } from './sensor-reading';
 import { SensorReadingRowsSchema, type SensorReadingRows } from './sensor-reading-rows';
-import { sampleSensorReading } from './testing';
+import { sequencedSensorReading } from './testing';
 
 const machineTypes = createDefaultMachineTypeRegistry();
 const options = { machineTypes };
 
-function reading(machine: string, seq: number, overrides: Partial<SensorReading> = {}): SensorReading {
-  return sampleSensorReading({
-    machine_id: machine,
-    reading_id: `${machine}-${seq}`,
-    timestamp: new Date(Date.UTC(2026, 0, 1) + seq * 100).toISOString(),
-    readings: { temperature: 60 + seq, vibration: 2, pressure: 5, power: 10 + seq / 10 },
-    ...overrides,
-  });
-}
+const reading = sequencedSensorReading;
 
 function rowsMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

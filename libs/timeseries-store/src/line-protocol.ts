@@ -188,8 +188,6 @@ export function encodeLines(
   const memo = newEscapes();
   const prefixes = new Map<string, Uint8Array>();
   const keys = new Map<string, Uint8Array>();
-  const lastNames: string[] = [];
-  const lastKeys: Uint8Array[] = [];
   let pos = 0;
   let last: Point | undefined;
   let prefix: Uint8Array = new Uint8Array(0);
@@ -216,16 +214,10 @@ export function encodeLines(
     const fields = p.fields;
     let j = 0;
     for (const name in fields) {
-      // Consecutive points usually carry the same channels in the same order: compare names by position.
-      let key = lastKeys[j];
-      if (lastNames[j] !== name || key === undefined) {
-        key = keys.get(name);
-        if (key === undefined) {
-          key = Buffer.from(`${fieldKey(name, memo)}=`, 'utf8');
-          keys.set(name, key);
-        }
-        lastNames[j] = name;
-        lastKeys[j] = key;
+      let key = keys.get(name);
+      if (key === undefined) {
+        key = Buffer.from(`${fieldKey(name, memo)}=`, 'utf8');
+        keys.set(name, key);
       }
       ensure(pos, key.length + 40);
       if (j > 0) scratch[pos++] = 0x2c;

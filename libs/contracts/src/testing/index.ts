@@ -75,3 +75,18 @@ export function sampleAlert(overrides: Partial<Alert> = {}): Alert {
     ...overrides,
   };
 }
+
+/** The `seq`-th reading of `machine`: ids and timestamps (100 ms apart from 2026-01-01) follow from the two. */
+export function sequencedSensorReading(
+  machine: string,
+  seq: number,
+  overrides: Partial<SensorReading> = {},
+): SensorReading {
+  return sampleSensorReading({
+    machine_id: machine,
+    reading_id: `${machine}-${seq}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1) + seq * 100).toISOString(),
+    readings: { temperature: 60 + seq, vibration: 2, pressure: 5, power: 10 + seq / 10 },
+    ...overrides,
+  });
+}
