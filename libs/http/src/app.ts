@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { errorHandler, notFound } from './errors';
-import { bodyLimitBytes, createLeanDispatcher, type LeanRoute } from './lean-routes';
+import { bodyLimitBytes, createLeanDispatcher, setLeanDispatcher, type LeanRoute } from './lean-routes';
 import { DEFAULT_SLOW_REQUEST_MS, httpMetrics, redMetrics } from './metrics';
 import { identifyCaller, requestContext, type IdentifyFn } from './request-context';
 
@@ -88,11 +88,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
       expressRequest: app.request,
     });
     // express's app function calls app.handle(req, res, next): lean routes answer first, the rest go on to express.
+    // `listen` dispatches them even earlier, before node:http's request event (see LeanDispatcher.serve).
     const target = app as unknown as { handle: Handle };
     const expressHandle = target.handle.bind(app);
     target.handle = (req, res, callback) => {
-      if (!lean(req, res)) expressHandle(req, res, callback);
+      const route = lean.match(req);
+      if (route) lean.serve(route, req, res);
+      else expressHandle(req, res, callback);
     };
+    setLeanDispatcher(app, lean);
   }
   return app;
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { trace } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import type { Logger } from '@industrialmind/logger';
 import type { Request } from 'express';
@@ -87,15 +95,20 @@ export interface LeanDispatcherOptions {
 /** The paths the app itself serves; a lean route may not shadow them. */
 const RESERVED = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Serves the requests of an app's lean routes; `listen` calls it before node:http's instrumented request event. */
+export interface LeanDispatcher {
+  /** The lean route that serves this request, or undefined when express serves it. */
+  match(req: IncomingMessage): LeanRoute<unknown> | undefined;
+  /** Answers the request with `route` (from `match`); never rejects. */
+  serve(route: LeanRoute<unknown>, req: IncomingMessage, res: ServerResponse): void;
+}
+
 /**
- * Returns a function that serves a request when it is for a lean route and answers false otherwise (express
- * serves it). Requests with a body express.json would treat differently (another content type or charset, a
- * content encoding) are left to express too, so the lean path only takes the plain case and never changes an
- * answer.
+ * Matches requests to lean routes. A request with a body express.json would treat differently (another content
+ * type or charset, a content encoding) is left to express, so the lean path only takes the plain case and never
+ * changes an answer.
  */
-export function createLeanDispatcher(
-  options: LeanDispatcherOptions,
-): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createLeanDispatcher(options: LeanDispatcherOptions): LeanDispatcher {
   const table = new Map<string, LeanRoute<unknown>>();
   for (const route of options.routes) {
     const key = `${route.method} ${route.path}`;
@@ -103,14 +116,59 @@ export function createLeanDispatcher(
     if (table.has(key)) throw new Error(`lean route ${key} is declared twice`);
     table.set(key, route);
   }
-  return (req, res) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const route = table.get(`${req.method} ${query < 0 ? url : url.slice(0, query)}`);
-    if (!route || (route.method === 'POST' && !isPlainJson(req))) return false;
-    void serve(route, req, res, options);
-    return true;
+  return {
+    match: (req) => {
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const route = table.get(`${req.method} ${query < 0 ? url : url.slice(0, query)}`);
+      return !route || (route.method === 'POST' && !isPlainJson(req)) ? undefined : route;
+    },
+    serve: (route, req, res) => {
+      // Through `listen`, lean requests bypass OpenTelemetry's node:http instrumentation, whose per-request context
+      // binding of the request and response costs more than a small handler (docs/benchmarks.md, anomaly serving);
+      // they get their own server span here, continuing the caller's trace. Served through the app function
+      // instead (tests, another server), the instrumentation's span is already active and is used.
+      const active = trace.getActiveSpan();
+      if (active) {
+        active.setAttribute('http.route', route.path);
+        active.updateName(`${route.method} ${route.path}`);
+        void serve(route, req, res, options, undefined);
+        return;
+      }
+      const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+      const span = trace.getTracer(TRACER_NAME).startSpan(
+        `${route.method} ${route.path}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': route.method,
+            'http.route': route.path,
+            'url.path': route.path,
+            'url.scheme': 'http',
+          },
+        },
+        parent,
+      );
+      // Nothing to carry (no tracer provider, no incoming trace or baggage): skip the async context, whose
+      // propagation to every promise of the request costs CPU and young-generation space.
+      if (parent === ROOT_CONTEXT && !span.isRecording()) void serve(route, req, res, options, undefined);
+      else void context.with(trace.setSpan(parent, span), () => serve(route, req, res, options, span));
+    },
   };
+}
+
+const TRACER_NAME = '@industrialmind/http';
+
+const dispatchers = new WeakMap<object, LeanDispatcher>();
+
+/** Remembers the lean dispatcher of an app built by createHttpApp, for `listen`. */
+export function setLeanDispatcher(app: object, dispatcher: LeanDispatcher): void {
+  dispatchers.set(app, dispatcher);
+}
+
+/** The lean dispatcher of an app built by createHttpApp, undefined when it has no lean routes. */
+export function leanDispatcherOf(app: object): LeanDispatcher | undefined {
+  return dispatchers.get(app);
 }
 
 /** application/json in UTF-8 without content encoding: what the lean path parses itself. */
@@ -136,6 +194,8 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   options: LeanDispatcherOptions,
+  /** The route's own server span, ended here; undefined when the http instrumentation's span serves. */
+  span: Span | undefined,
 ): Promise<void> {
   const startedAt = process.hrtime.bigint();
   const incoming = req.headers[REQUEST_ID_HEADER];
@@ -144,11 +204,9 @@ async function serve(
   let log: Logger | undefined;
   const requestLog = () => (log ??= options.logger.child({ request_id: requestId }));
   res.setHeader(REQUEST_ID_HEADER, requestId);
-  const span = trace.getActiveSpan();
-  span?.setAttribute('http.route', route.path);
-  span?.updateName(`${route.method} ${route.path}`);
 
-  res.once('close', () => {
+  // Bound to the request's context so a slow-request log line carries its trace id.
+  const onClose = () => {
     const labels = {
       method: route.method,
       route: route.path,
@@ -165,7 +223,9 @@ async function serve(
       );
     else if (options.logger.isLevelEnabled('debug'))
       requestLog().debug({ ...labels, duration_ms: Math.round(durationMs) }, 'request completed');
-  });
+    if (span) endSpan(span, res);
+  };
+  res.once('close', span ? context.bind(context.active(), onClose) : onClose);
 
   try {
     // The order of express's chain: body parsing, identity, roles, then the route's validation and handler.
@@ -196,6 +256,16 @@ async function serve(
     if (res.headersSent) res.destroy();
     else send(res, status, body);
   }
+}
+
+function endSpan(span: Span, res: ServerResponse): void {
+  if (!res.writableFinished) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'aborted' });
+  } else {
+    span.setAttribute('http.response.status_code', res.statusCode);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

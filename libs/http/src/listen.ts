@@ -1,6 +1,7 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { leanDispatcherOf } from './lean-routes';
 
 export interface ListenOptions {
   port: number;
@@ -26,7 +27,7 @@ export async function listen(app: Express, { port, host }: ListenOptions): Promi
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
 
-  const server = createServer((req, res) => {
+  const track = (res: ServerResponse) => {
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
@@ -34,8 +35,32 @@ export async function listen(app: Express, { port, host }: ListenOptions): Promi
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
     if (closing) res.setHeader('Connection', 'close');
+  };
+  const server = createServer((req, res) => {
+    track(res);
     app(req, res);
   });
+
+  // The app's lean routes are served before the 'request' event is emitted: OpenTelemetry's http instrumentation
+  // wraps Server.prototype.emit, and its per-request work would cost more than the route (the route traces itself).
+  const lean = leanDispatcherOf(app);
+  if (lean) {
+    server.emit = function emit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'request') {
+        const req = args[0] as IncomingMessage;
+        const route = lean.match(req);
+        if (route) {
+          const res = args[1] as ServerResponse;
+          track(res);
+          lean.serve(route, req, res);
+          return true;
+        }
+      }
+      // Looked up on each call, so an instrumentation that patches the prototype later still sees the rest.
+      const inherited = (Object.getPrototypeOf(this) as { emit: (...a: unknown[]) => boolean }).emit;
+      return inherited.call(this, event, ...args);
+    };
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
