@@ -2,6 +2,7 @@ import { observeGc } from './gc-stats';
 
 describe(observeGc.name, () => {
   it('counts the scavenges that allocation causes, then starts again from zero', async () => {
+    const before = Date.now();
     const gc = observeGc();
     let keep: number[][] = [];
     // Far more than any young generation: several scavenges at least.
@@ -19,6 +20,21 @@ describe(observeGc.name, () => {
     expect(taken.maxMs).toBeGreaterThan(0);
     expect(taken.totalMs).toBeGreaterThanOrEqual(taken.maxMs);
     expect(['minor', 'major']).toContain(taken.maxKind);
-    expect(gc.take()).toEqual({ count: 0, totalMs: 0, maxMs: 0, minor: 0, major: 0, maxKind: '' });
+    // Each pause with its epoch start, within the test's time.
+    expect(taken.pauses).toHaveLength(taken.count);
+    expect(taken.pauses.filter((p) => p.minor)).toHaveLength(taken.minor);
+    for (const pause of taken.pauses) {
+      expect(pause.startMs).toBeGreaterThanOrEqual(before - 5);
+      expect(pause.startMs).toBeLessThanOrEqual(Date.now());
+    }
+    expect(gc.take()).toEqual({
+      count: 0,
+      totalMs: 0,
+      maxMs: 0,
+      minor: 0,
+      major: 0,
+      maxKind: '',
+      pauses: [],
+    });
   });
 });

@@ -190,6 +190,10 @@ export interface OpenLoopResult {
   clientCpuUs: number;
   /** ms each request was written after its scheduled time: the generator's own lateness (timer, stalls). */
   sendLags: number[];
+  /** For each of `latencies`: its request's scheduled send time, epoch ms (performance.timeOrigin based). */
+  scheduledAtMs: number[];
+  /** For each of `latencies`: its request's index (into `sendLags`). */
+  requestIndex: number[];
 }
 
 /**
@@ -209,6 +213,8 @@ export function openLoop(
     // Preallocated: growing arrays in the timed loop would be copied by the generator's own scavenges.
     const latencies = new Float64Array(sendAtMs.length);
     const sendLags = new Float64Array(sendAtMs.length);
+    const scheduledAt = new Float64Array(sendAtMs.length);
+    const requestIndex = new Int32Array(sendAtMs.length);
     let answeredOk = 0;
     let errors = 0;
     let answered = 0;
@@ -227,19 +233,24 @@ export function openLoop(
         elapsedMs: performance.now() - start,
         clientCpuUs: cpu.user + cpu.system,
         sendLags: Array.from(sendLags.subarray(0, next)),
+        scheduledAtMs: Array.from(scheduledAt.subarray(0, answeredOk), (t) => performance.timeOrigin + t),
+        requestIndex: Array.from(requestIndex.subarray(0, answeredOk)),
       });
     };
-    const onAnswer = (scheduled: number) => (status: number) => {
+    const onAnswer = (scheduled: number, k: number) => (status: number) => {
       if (finished) return;
-      if (status >= 200 && status < 300) latencies[answeredOk++] = performance.now() - scheduled;
-      else errors++;
+      if (status >= 200 && status < 300) {
+        scheduledAt[answeredOk] = scheduled;
+        requestIndex[answeredOk] = k;
+        latencies[answeredOk++] = performance.now() - scheduled;
+      } else errors++;
       if (++answered === sendAtMs.length) finish();
     };
     const tick = () => {
       const now = performance.now();
       while (next < sendAtMs.length && start + sendAtMs[next]! <= now) {
         const scheduled = start + sendAtMs[next]!;
-        client.send(requests(next), onAnswer(scheduled));
+        client.send(requests(next), onAnswer(scheduled, next));
         sendLags[next++] = now - scheduled;
       }
       if (next < sendAtMs.length) setTimeout(tick, Math.max(0, start + sendAtMs[next]! - performance.now()));

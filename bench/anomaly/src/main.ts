@@ -28,7 +28,18 @@ import {
 } from './load';
 import { DEPLOYED_NODE_FLAGS } from './flags';
 import { observeGc, type GcStats } from './gc-stats';
-import { createRandom, percentile, schedule } from './stats';
+import { attributeTail, createRandom, percentile, schedule, type TailAttribution } from './stats';
+
+/** The p99 target for POST /predict; requests slower than this are the tail the run explains. */
+const TAIL_THRESHOLD_MS = 5;
+
+const tailFields = (t: TailAttribution) => ({
+  tail_over_5ms: t.slow,
+  tail_with_server_gc: t.withServerGc,
+  tail_with_server_major_gc: t.withServerMajorGc,
+  tail_with_send_lag_over_1ms: t.withSendLag,
+  tail_unexplained: t.unexplained,
+});
 
 const REPO = resolve(__dirname, '..', '..', '..');
 
@@ -285,6 +296,16 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu.filter(Number.isFinite), 50),
       closed_loop_predict_cpu_us_per_request: percentile(predictCpu.filter(Number.isFinite), 50),
       closed_loop_failures: closedFailures.join('; '),
+      // Of the requests slower than the 5 ms target: how many overlapped a server GC pause or were sent late.
+      ...tailFields(
+        attributeTail(
+          predict.latencies,
+          predict.scheduledAtMs,
+          predict.requestIndex.map((k) => predict.sendLags[k]!),
+          predict.serverGc.pauses,
+          TAIL_THRESHOLD_MS,
+        ),
+      ),
     };
   } finally {
     client.close();
