@@ -16,6 +16,7 @@ import { createInfluxTimeSeriesStore } from '@industrialmind/timeseries-store';
 import { createInfluxTestDatabase } from '@industrialmind/timeseries-store/testing';
 import { DEFAULT_BROKERS, DEFAULT_INFLUX_URL, INHERITED_ENV } from './config';
 import { cpuMeter, pidListeningOn, type CpuComponents } from './cpu';
+import { runStages } from './stages';
 import { makeWorkload, type Workload } from './workload';
 
 const HELP = `Usage: industrialmind bench ingestion [options]
@@ -38,6 +39,10 @@ Options:
   --brokers LIST      Kafka (default $KAFKA_BROKERS or 127.0.0.1:9092)
   --influx-url URL    InfluxDB (default $INFLUX_URL or http://127.0.0.1:8086)
   --json FILE         also write the results as JSON
+  --stages            instead: the write path's stages in-process (µs per reading for both forms: JSON.parse,
+                      decoding, toPoint, validation; line protocol as strings vs encodeLines) and the InfluxDB
+                      client's CPU per point, fetch vs node:http, against a sink process; no servers needed
+  --repeats N         --stages: passes per stage, the best counts (default 5)
   -h, --help          this text
 
 Example:
@@ -284,6 +289,8 @@ async function main(): Promise<void> {
       brokers: { type: 'string', default: DEFAULT_BROKERS },
       'influx-url': { type: 'string', default: DEFAULT_INFLUX_URL },
       json: { type: 'string' },
+      stages: { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '5' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -304,6 +311,21 @@ async function main(): Promise<void> {
   if (!(BATCH_FORMS as readonly string[]).includes(values.form))
     throw new UsageError(`--form must be one of ${BATCH_FORMS.join(', ')}, got "${values.form}"`);
   const form = values.form as BatchForm;
+  if (values.stages) {
+    const stages = await runStages({
+      readings,
+      machines,
+      perMessage,
+      batch,
+      repeats: int('repeats', values.repeats),
+    });
+    process.stdout.write(`${JSON.stringify(stages)}\n`);
+    if (values.json) {
+      mkdirSync(dirname(values.json), { recursive: true });
+      writeFileSync(values.json, `${JSON.stringify(stages, null, 2)}\n`);
+    }
+    return;
+  }
   const serviceFlags = values['service-flags'].split(/\s+/).filter(Boolean);
   const concurrency = int('concurrency', values.concurrency);
   const partitions = int('partitions', values.partitions);
