@@ -72,7 +72,9 @@ if (opts.help) {
       '              [--client lean|node-http] [--connections 8] [--cpu-prof-dir DIR (profiles the server)]\n' +
       `              [--server-flags="${DEPLOYED_NODE_FLAGS}" (node/V8 flags of the server process; default as deployed)]\n` +
       '              [--pin off|S,G (bench only: taskset the server to CPU S and this generator to CPU G)]\n' +
-      '              [--telemetry on|off (on, the default: the server starts the OpenTelemetry SDK as deployed, no exporter)]\n',
+      '              [--telemetry on|off|otlp (on, the default: the server starts the OpenTelemetry SDK as deployed,\n' +
+      '               no exporter; otlp: it exports every span to a stand-in collector process, as with\n' +
+      '               OTEL_EXPORTER=otlp; the OTEL_TRACES_SAMPLER variables apply)]\n',
   );
   process.exit(0);
 }
@@ -97,7 +99,29 @@ if (clientKind !== 'lean' && clientKind !== 'node-http')
   throw new Error('--client must be lean or node-http');
 const pin = parsePin(String(opts.pin));
 const telemetry = String(opts.telemetry);
-if (telemetry !== 'on' && telemetry !== 'off') throw new Error('--telemetry must be on or off');
+if (telemetry !== 'on' && telemetry !== 'off' && telemetry !== 'otlp')
+  throw new Error('--telemetry must be on, off or otlp');
+
+/** The stand-in collector for `--telemetry otlp`, in its own process; undefined otherwise. */
+async function startCollector(): Promise<
+  { endpoint: string; spans(): Promise<number>; stop(): void } | undefined
+> {
+  if (telemetry !== 'otlp') return undefined;
+  const child = fork(join(__dirname, 'otlp-sink.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((ok, fail) => {
+    child.once('message', (m: { port: number }) => ok(m.port));
+    child.once('exit', (code) => fail(new Error(`the OTLP sink exited with ${code}`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    spans: () =>
+      new Promise((ok) => {
+        child.once('message', (m: { spans: number }) => ok(m.spans));
+        child.send({ cmd: 'count' });
+      }),
+    stop: () => void child.kill('SIGTERM'),
+  };
+}
 
 /** `off`, or `S,G`: two different CPUs of this machine for the server and the generator. */
 function parsePin(value: string): { server: number; generator: number } | undefined {
@@ -152,7 +176,10 @@ function makeReading(channels: string[], random: () => number): Record<string, n
 type Client = 'lean' | 'node-http';
 
 async function benchRest(channels: string[], coldStart: number): Promise<Record<string, number | string>> {
-  const child = fork(join(__dirname, 'server.js'), [modelDir, telemetry === 'on' ? 'telemetry' : ''], {
+  const collector = await startCollector();
+  const serverTelemetry =
+    telemetry === 'off' ? [''] : collector ? ['otlp', collector.endpoint] : ['telemetry'];
+  const child = fork(join(__dirname, 'server.js'), [modelDir, ...serverTelemetry], {
     execArgv: [
       ...String(opts['server-flags']).split(/\s+/).filter(Boolean),
       ...(opts['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts['cpu-prof-dir'])}`] : []),
@@ -296,6 +323,8 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
       closed_loop_healthz_cpu_us_per_request: percentile(healthzCpu.filter(Number.isFinite), 50),
       closed_loop_predict_cpu_us_per_request: percentile(predictCpu.filter(Number.isFinite), 50),
       closed_loop_failures: closedFailures.join('; '),
+      // Spans the stand-in collector had received by the end (exports run every 5 s or per 512 spans).
+      ...(collector ? { otlp_spans_received: await collector.spans() } : {}),
       // Of the requests slower than the 5 ms target: how many overlapped a server GC pause or were sent late.
       ...tailFields(
         attributeTail(
@@ -310,6 +339,7 @@ async function benchRest(channels: string[], coldStart: number): Promise<Record<
   } finally {
     client.close();
     child.kill('SIGTERM');
+    collector?.stop();
   }
 }
 

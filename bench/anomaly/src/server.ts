@@ -2,7 +2,8 @@
  * The anomaly-api under test, in its own process so the load generator does not share its event loop:
  * REST only (no consumer), the in-memory bus, models from argv[2]. Tells the parent its port over IPC.
  * argv[3] `telemetry`: starts the OpenTelemetry SDK with its HTTP instrumentation and no exporter, as the
- * deployed service does with OTEL_EXPORTER=none (libs/service-kit's runServiceMain).
+ * deployed service does with OTEL_EXPORTER=none (libs/service-kit's runServiceMain). `otlp` and argv[4], an
+ * endpoint: the same with the OTLP/HTTP exporter (OTEL_EXPORTER=otlp).
  */
 import { createService } from '@industrialmind/anomaly-api';
 import { createMemoryEventBus } from '@industrialmind/event-bus';
@@ -18,7 +19,15 @@ async function main(): Promise<void> {
   const telemetry =
     process.argv[3] === 'telemetry'
       ? startTelemetry({ serviceName: 'anomaly-api', serviceVersion: 'bench', exporter: 'none', logger })
-      : undefined;
+      : process.argv[3] === 'otlp'
+        ? startTelemetry({
+            serviceName: 'anomaly-api',
+            serviceVersion: 'bench',
+            exporter: 'otlp',
+            otlpEndpoint: process.argv[4]!,
+            logger,
+          })
+        : undefined;
   const service = createService({
     settings: {
       modelDir,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { tracing } from '@opentelemetry/sdk-node';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
@@ -120,6 +122,35 @@ describe(startTelemetry.name, () => {
       ]);
     } finally {
       await withLogger.shutdown();
+    }
+  });
+
+  it('shuts down cleanly when the collector drops the final export, and says so', async () => {
+    // A collector that reads each export and drops the connection without answering.
+    const collector = createServer((req) => {
+      req.resume();
+      req.once('end', () => req.socket.destroy());
+    });
+    await new Promise<void>((ok) => collector.listen(0, '127.0.0.1', ok));
+    const logs = createCapturedLogger();
+    const sut = startTelemetry({
+      serviceName: 's',
+      serviceVersion: '1',
+      exporter: 'otlp',
+      otlpEndpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+      instrumentHttp: false,
+      detectResources: false,
+      logger: logs.logger,
+    });
+    try {
+      await withSpan('work', () => undefined);
+
+      await expect(sut.shutdown()).resolves.toBeUndefined();
+      expect(logs.find('telemetry: the final span export failed; those spans are lost')).toMatchObject({
+        level: 'warn',
+      });
+    } finally {
+      collector.close();
     }
   });
 });

@@ -43,7 +43,10 @@ export interface TelemetryOptions {
 }
 
 export interface Telemetry {
-  /** Flushes pending spans and unregisters the global tracer provider, propagator and context manager. */
+  /**
+   * Flushes pending spans and unregisters the global tracer provider, propagator and context manager. Resolves even
+   * when the final export fails (logged at warn): spans are best effort.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -137,6 +140,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       stopping ??= (async () => {
         try {
           await sdk.shutdown();
+        } catch (err) {
+          // The last spans could not be exported (collector down or gone): spans are best effort, so this is
+          // not a failed shutdown of the service.
+          options.logger?.warn({ err }, 'telemetry: the final span export failed; those spans are lost');
         } finally {
           instrumentations.forEach((instrumentation) => instrumentation.disable());
           trace.disable();
