@@ -13,6 +13,7 @@ import {
   type ContractIssue,
   type ParseResult,
 } from './issues';
+import { arrayElementTexts } from './json-spans';
 import { checkMachineType, type MachineTypeRegistry, type RegisteredMachineType } from './machine-type';
 import { MaintenancePredictionSchema, type MaintenancePrediction } from './maintenance-prediction';
 import { SCHEMA_VERSION_PATTERN } from './primitives';
@@ -419,6 +420,7 @@ export function parseSensorReadings(
         : undefined;
     if (unsupported !== undefined) return failure([unsupported]);
     const rows = decodeSensorReadingRows(input, options.machineTypes, isCompatibleReadingVersion);
+    if (rows.ok && rows.value.rejected.length > 0) withRowTexts(raw, rows.value.rejected);
     return rows.ok ? { ok: true, value: { ...rows.value, batch: true } } : rows;
   }
   if (!Array.isArray(input)) {
@@ -464,7 +466,38 @@ export function parseSensorReadings(
     }
     readings.push(result.value);
   }
+  if (rejected.length > 0) withElementTexts(raw, rejected);
   return { ok: true, value: { readings, rejected, batch: true } };
+}
+
+/** The message as text, when it came as text or bytes (already checked to be UTF-8 by readPayload). */
+function sourceText(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof Uint8Array)
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  return undefined;
+}
+
+/** Array form: each rejected element's exact source text. */
+function withElementTexts(raw: unknown, rejected: RejectedReading[]): void {
+  const text = sourceText(raw);
+  const elements = text === undefined ? undefined : arrayElementTexts(text);
+  if (elements === undefined) return;
+  for (const r of rejected) r.text = elements[r.index];
+}
+
+/** Row form: each rejected row as a one-row message, its row exactly as received. */
+function withRowTexts(raw: unknown, rejected: RejectedReading[]): void {
+  const text = sourceText(raw);
+  const rows = text === undefined ? undefined : arrayElementTexts(text, 'rows');
+  if (rows === undefined) return;
+  for (const r of rejected) {
+    const row = rows[r.index];
+    if (row === undefined) continue;
+    // The header is valid, so it re-serialises faithfully; `rows` is its last key.
+    const head = JSON.stringify({ ...(r.value as object), rows: [0] });
+    r.text = `${head.slice(0, -'[0]}'.length)}[${row}]}`;
+  }
 }
 
 export interface PackOptions extends EncodeOptions {
@@ -625,8 +658,11 @@ export interface SensorReadingRejection {
   reason: string;
   /** The first issue's code, for metrics. */
   code: string;
-  /** Set when only one element of a batch was rejected: its index and value (the rest of the batch stands). */
-  element?: { index: number; value: unknown };
+  /**
+   * Set when only one element of a batch was rejected: its index and value (the rest of the batch stands), and its
+   * exact source text when the message was text or bytes.
+   */
+  element?: { index: number; value: unknown; text?: string };
 }
 
 /**
@@ -650,7 +686,7 @@ export function collectSensorReadings<M extends { value: unknown }>(
       onRejected(message, {
         reason: r.reason,
         code: r.issues[0]?.code ?? 'invalid',
-        element: { index: r.index, value: r.value },
+        element: { index: r.index, value: r.value, ...(r.text === undefined ? {} : { text: r.text }) },
       });
     }
   }

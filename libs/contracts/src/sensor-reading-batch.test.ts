@@ -193,7 +193,7 @@ describe(collectSensorReadings.name, () => {
     expect(rejected[0]![1]).toMatchObject({ code: IssueCode.INVALID_JSON });
     expect(rejected[0]![1].element).toBeUndefined();
     expect(rejected[1]![0]).toBe('c');
-    expect(rejected[1]![1].element).toEqual({ index: 1, value: { broken: true } });
+    expect(rejected[1]![1].element).toEqual({ index: 1, value: { broken: true }, text: '{"broken":true}' });
     expect(rejected[1]![1].reason).toContain('[1]');
   });
 });

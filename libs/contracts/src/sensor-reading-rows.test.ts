@@ -257,3 +257,42 @@ describe(`${collectSensorReadings.name} with row-form messages`, () => {
     expect(rejected[0]![1]).toMatchObject({ code: IssueCode.INVALID_TIMESTAMP, element: { index: 0 } });
   });
 });
+
+describe('rejected elements keep the text they arrived in', () => {
+  it('row form: the rejected row, 1e400 and all, in a one-row message that is rejected the same way again', () => {
+    const text =
+      '{"schema_version":"1.2","machine_id":"mill-1","machine_type":"cnc-mill","channels":["temperature","power"],' +
+      '"rows":[["r-0","2026-01-01T00:00:00.000Z",61.5,12],[ "r-1" ,"2026-01-01T00:00:00.100Z",1e400,12.5]]}';
+    const rejected: SensorReadingRejection[] = [];
+
+    collectSensorReadings([{ value: Buffer.from(text) }], options, (_m, r) => rejected.push(r));
+
+    expect(rejected).toHaveLength(1);
+    const dlq = rejected[0]!.element!.text!;
+    expect(dlq).toContain('[ "r-1" ,"2026-01-01T00:00:00.100Z",1e400,12.5]');
+    const again = ok(parseSensorReadings(dlq, options));
+    expect(again.readings).toEqual([]);
+    expect(again.rejected.map((r) => [r.index, r.reason])).toEqual([
+      [0, rejected[0]!.reason.replace('rows[1]', 'rows[0]')],
+    ]);
+  });
+
+  it('array form: the rejected element exactly', () => {
+    const good = JSON.stringify(reading('mill-1', 0));
+    const bad = JSON.stringify(reading('mill-1', 1)).replace(/"temperature":[^,}]+/, '"temperature": 1e400');
+    const rejected: SensorReadingRejection[] = [];
+
+    collectSensorReadings([{ value: `[${good}, ${bad}]` }], options, (_m, r) => rejected.push(r));
+
+    expect(rejected.map((r) => [r.element?.index, r.element?.text])).toEqual([[1, bad]]);
+  });
+
+  it('keeps no text for a message that came already parsed', () => {
+    const rejected: SensorReadingRejection[] = [];
+    const message = rowsMessage({ rows: [['r-0', '2026-01-01T00:00:00.000Z', 'hot', 1]] });
+
+    collectSensorReadings([{ value: message }], options, (_m, r) => rejected.push(r));
+
+    expect(rejected[0]!.element).toEqual({ index: 0, value: expect.any(Object) });
+  });
+});

@@ -89,6 +89,11 @@ export interface RejectedReading {
   index: number;
   /** The element as received (already parsed JSON), to dead-letter on its own. */
   value: unknown;
+  /**
+   * `value` as the exact JSON text it arrived in, when the message was text or bytes (re-serialising the parsed
+   * value would turn `1e400` into `null`); dead-letter this rather than `value`.
+   */
+  text?: string;
   reason: string;
   issues: ContractIssue[];
 }

@@ -63,6 +63,16 @@ describe(deadLetterPart.name, () => {
     expect(marked[1]![0].headers[DLQ_HEADERS.batchIndex]).toBe('1');
     expect(marked[1]![1]).toBe('[1].b: unknown');
   });
+
+  it("writes an element's source text when the decoder kept it, not its parsed value", () => {
+    const marked: IncomingMessage[] = [];
+    const ctx = { deadLetter: (m: IncomingMessage) => void marked.push(m) };
+
+    deadLetterPart(ctx, original, 'too large', { index: 2, value: { t: Infinity }, text: '{"t": 1e400}' });
+
+    expect(marked[0]!.value.toString()).toBe('{"t": 1e400}');
+    expect(marked[0]!.headers[DLQ_HEADERS.batchIndex]).toBe('2');
+  });
 });
 
 describe(deadLetterRejected.name, () => {

@@ -67,17 +67,20 @@ export function messagePart(
 }
 
 /**
- * Dead-letters a whole message, or only one element of it when `element` is given (its value is written as
- * JSON, see {@link messagePart}); the rest of the message then counts as handled.
+ * Dead-letters a whole message, or only one element of it when `element` is given (its exact source `text` when
+ * the decoder kept it, else its value written as JSON, see {@link messagePart}); the rest of the message then
+ * counts as handled.
  */
 export function deadLetterPart(
   ctx: Pick<BatchContext, 'deadLetter'>,
   message: IncomingMessage,
   reason: string,
-  element?: { index: number; value: unknown },
+  element?: { index: number; value: unknown; text?: string },
 ): void {
   ctx.deadLetter(
-    element === undefined ? message : messagePart(message, JSON.stringify(element.value), element.index),
+    element === undefined
+      ? message
+      : messagePart(message, element.text ?? JSON.stringify(element.value), element.index),
     reason,
   );
 }
@@ -87,7 +90,7 @@ export interface Rejection {
   reason: string;
   /** A short machine-readable cause, for the metric label. */
   code: string;
-  element?: { index: number; value: unknown };
+  element?: { index: number; value: unknown; text?: string };
 }
 
 /** Where a consumer reports its dead letters: a counter labelled by reason and a debug log event. */
