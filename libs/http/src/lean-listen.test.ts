@@ -1,8 +1,9 @@
-import { request as httpRequest, Server, type IncomingMessage } from 'node:http';
+import { createServer, request as httpRequest, Server, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
 import { startTestTelemetry, type TestTelemetry } from '@industrialmind/telemetry/testing';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
 import { createHttpApp } from './app';
 import { leanRoute } from './lean-routes';
@@ -189,5 +190,38 @@ describe('lean routes through listen', () => {
     // No propagator is registered either, so nothing is extracted.
     expect(logs.find('echo served')).toMatchObject({ name: 'pump' });
     expect(logs.find('echo served')).not.toHaveProperty('trace_id');
+  });
+
+  it("served by another server inside an active span (the http instrumentation's), names that span", async () => {
+    const telemetry = startTestTelemetry('http-test');
+    const { app } = serve();
+    // What the instrumentation does for a request it traces: the handler runs with its server span active.
+    const tracer = trace.getTracer('instrumentation');
+    const other = createServer((req, res) => {
+      const span = tracer.startSpan('POST', { kind: SpanKind.SERVER });
+      res.once('close', () => span.end());
+      context.with(trace.setSpan(context.active(), span), () => app(req, res));
+    });
+    await new Promise<void>((ok) => other.listen(0, '127.0.0.1', ok));
+    try {
+      const answer = await send(
+        (other.address() as AddressInfo).port,
+        'POST',
+        '/echo',
+        {},
+        '{"name":"pump"}',
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(answer.res.statusCode).toBe(200);
+      // One span: the route renamed the active one instead of starting its own.
+      expect(
+        telemetry.spans().map((s) => [s.name, s.attributes['http.route'], s.instrumentationScope.name]),
+      ).toEqual([['POST /echo', '/echo', 'instrumentation']]);
+    } finally {
+      other.closeAllConnections();
+      other.close();
+      await telemetry.shutdown();
+    }
   });
 });
