@@ -281,6 +281,22 @@ class CrossFittingTest(unittest.TestCase):
             self.assertEqual(reloaded.members, len(cf["member_folds"]))
 
 
+class ErrorAnalysisTest(unittest.TestCase):
+    def test_bands_split_the_squared_error_by_true_rul(self):
+        from .errors import by_band
+
+        truth = np.array([10.0, 30.0, 130.0, 140.0])
+        pred = np.array([12.0, 30.0, 120.0, 120.0])
+        report = by_band(pred, truth, seen=np.array([100, 20, 60, 80]), window=50)
+        self.assertAlmostEqual(report["all"]["rmse"], float(np.sqrt((4 + 0 + 100 + 400) / 4)))
+        high = report["bands"]["[125,151)"]
+        self.assertEqual(high["cuts"], 2)
+        self.assertAlmostEqual(high["bias"], -15.0)
+        self.assertAlmostEqual(high["share_of_squared_error"], 500 / 504)
+        self.assertEqual(report["bands"]["[50,75)"], {"cuts": 0})
+        self.assertEqual(report["history_shorter_than_window"]["cuts"], 1)
+
+
 class ParityTest(unittest.TestCase):
     def export_and_compare(self, arch: str, members: int, width_scaled: bool = False):
         engines = synthetic_engines()
