@@ -168,16 +168,20 @@ def pad_front(raw: np.ndarray, window: int) -> np.ndarray:
     return np.concatenate([np.repeat(raw[:1], window - len(raw), axis=0), raw])
 
 
-def training_windows(engines: dict[int, np.ndarray], units: list[int], window: int, cap: int = RUL_CAP):
-    """One window ending at every cycle of every engine, target min(RUL, cap)."""
+def training_windows(engines: dict[int, np.ndarray], units: list[int], window: int, cap: float = RUL_CAP,
+                     max_rul: float | None = None):
+    """One window ending at every cycle of every engine, target min(RUL, cap). With `max_rul`, only the windows
+    whose true RUL is at most `max_rul` (the held-out protocol's range: what a cut engine can look like)."""
     xs, ys = [], []
     for u in units:
         raw = engines[u]
         life = len(raw)
         padded = np.concatenate([np.repeat(raw[:1], window - 1, axis=0), raw])
         idx = np.arange(life)[:, None] + np.arange(window)[None, :]
-        xs.append(padded[idx])
-        ys.append(np.minimum(life - 1 - np.arange(life), cap))
+        rul = life - 1 - np.arange(life)
+        keep = rul <= max_rul if max_rul is not None else np.ones(life, dtype=bool)
+        xs.append(padded[idx[keep]])
+        ys.append(np.minimum(rul[keep], cap))
     return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
 
 

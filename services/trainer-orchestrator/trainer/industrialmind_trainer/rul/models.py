@@ -143,8 +143,19 @@ class RulNetwork(nn.Module):
             return outs[0]
         return (torch.stack(outs) * self.member_weights[:, None, None]).sum(0)
 
+    def subset_heads(self, raw: torch.Tensor, members: list[int]) -> torch.Tensor:
+        """Raw heads of the weighted average of the chosen members only (weights renormalised): with
+        cross-fitting, the members that never trained on an engine give its out-of-fold forecast."""
+        outs = self.member_heads(raw)
+        w = self.member_weights[members]
+        return (torch.stack([outs[i] for i in members]) * (w / w.sum())[:, None, None]).sum(0)
+
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
-        h = self.raw_heads(raw) * self.scale
+        return self.calibrated(self.raw_heads(raw))
+
+    def calibrated(self, heads: torch.Tensor) -> torch.Tensor:
+        """(B, 3) raw heads in units of `scale` -> point, lower, upper in output units."""
+        h = heads * self.scale
         point = torch.relu(h[:, 0])
         factor = 1.0 + self.width_scaled * (interval_width(h[:, 1], h[:, 2]) - 1.0)
         lower = torch.relu(torch.minimum(h[:, 1] - self.offsets[0] * factor, point))
@@ -238,3 +249,30 @@ def choose_conformal(q_lo: np.ndarray, q_hi: np.ndarray, truth: np.ndarray, grou
         }
     best = min(report, key=lambda m: (round(abs(report[m]["cv_coverage"] - level) / 0.005), report[m]["cv_mean_width"]))
     return {"method": best, "folds": folds, "by_method": report}
+
+
+def out_of_fold_heads(model: RulNetwork, raw: np.ndarray, row_folds: np.ndarray, member_folds: list[int],
+                      batch: int = 1024) -> np.ndarray:
+    """Cross-fitting: each row (a cut of an engine of fold f) is forecast by the members trained without fold f,
+    averaged with their weights renormalised. Returns (n, 3) raw heads in output units (point, q05, q95)."""
+    model.eval()
+    out = np.zeros((len(raw), 3), dtype=np.float32)
+    member_folds_arr = np.asarray(member_folds)
+    with torch.no_grad():
+        for f in np.unique(row_folds):
+            members = np.flatnonzero(member_folds_arr == f).tolist()
+            if not members:
+                raise ValueError(f"no member held out fold {f}")
+            rows = np.flatnonzero(row_folds == f)
+            for i in range(0, len(rows), batch):
+                idx = rows[i : i + batch]
+                heads = model.subset_heads(torch.from_numpy(raw[idx].astype(np.float32)), members)
+                out[idx] = (heads * model.scale).numpy()
+    return out
+
+
+def out_of_fold_predict(model: RulNetwork, raw: np.ndarray, row_folds: np.ndarray, member_folds: list[int]):
+    """Out-of-fold point and calibrated interval, (n, 3) as RulNetwork.forward gives them."""
+    heads = out_of_fold_heads(model, raw, row_folds, member_folds)
+    with torch.no_grad():
+        return model.calibrated(torch.from_numpy(heads) / model.scale).numpy()

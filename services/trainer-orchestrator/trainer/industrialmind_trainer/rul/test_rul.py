@@ -20,7 +20,15 @@ import torch
 from . import data as D
 from .export import load_torch, onnx_predict, parity, sha256, torch_predict, write_model
 from .metrics import coverage, phm08_score, rmse
-from .models import RulNetwork, apply_offsets, choose_conformal, combine, conformal_offsets
+from .models import (
+    RulNetwork,
+    apply_offsets,
+    choose_conformal,
+    combine,
+    conformal_offsets,
+    out_of_fold_heads,
+    out_of_fold_predict,
+)
 
 PARITY_TOLERANCE = 1e-4
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 5))
@@ -74,6 +82,15 @@ class DataTest(unittest.TestCase):
         self.assertEqual(y[-1], 0)
         np.testing.assert_array_equal(x[-1, -1], engines[1][-1])
         np.testing.assert_array_equal(x[0, 0], engines[1][0])
+
+    def test_max_rul_keeps_only_windows_within_the_protocol_range(self):
+        engines = {1: np.arange(200 * 24, dtype=float).reshape(200, 24)}
+        x, y = D.training_windows(engines, [1], 30, cap=150, max_rul=150)
+        self.assertEqual(len(x), 151)
+        self.assertEqual(y.max(), 150)
+        self.assertEqual(y.min(), 0)
+        # The window ending where 150 cycles remain ends at row 49 (200 - 1 - 150).
+        np.testing.assert_array_equal(x[0, -1], engines[1][49])
 
     def test_split_keeps_engines_disjoint_and_complete(self):
         train, cal, val = D.split_engines(list(range(1, 101)), seed=7)
@@ -201,6 +218,83 @@ class FitTest(unittest.TestCase):
         new = {"training": {"split": {"train": [1, 2], "calibration": [3, 4, 5], "validation": [9]}}}
         old = {"training": {"split": {"train": [1, 2, 3], "calibration": [4, 5], "validation": [9]}}}
         self.assertEqual(shared_calibration(new, old), [4, 5])
+
+
+class CrossFittingTest(unittest.TestCase):
+    def test_out_of_fold_heads_use_only_the_members_that_held_the_fold_out(self):
+        engines = synthetic_engines()
+        norm = D.fit_normalisation(engines, 6, seed=0)
+        torch.manual_seed(0)
+        fold0 = RulNetwork("cnn", norm, 20, 125.0, 2).eval()  # trained without fold 0
+        fold1 = RulNetwork("cnn", norm, 20, 125.0, 1).eval()  # trained without fold 1
+        both = combine([fold0, fold1], norm).eval()
+        x, _, _ = D.truncated_samples(engines, list(engines), 20, 2, seed=3)
+        row_folds = np.arange(len(x)) % 2
+        heads = out_of_fold_heads(both, x, row_folds, [0, 0, 1])
+        with torch.no_grad():
+            own0 = fold0.raw_heads(torch.from_numpy(x)).numpy() * 125.0
+            own1 = fold1.raw_heads(torch.from_numpy(x)).numpy() * 125.0
+        np.testing.assert_allclose(heads[row_folds == 0], own0[row_folds == 0], atol=1e-4)
+        np.testing.assert_allclose(heads[row_folds == 1], own1[row_folds == 1], atol=1e-4)
+        both.offsets.copy_(torch.tensor([2.0, 3.0]))
+        out = out_of_fold_predict(both, x, row_folds, [0, 0, 1])
+        np.testing.assert_allclose(out[:, 0], np.maximum(heads[:, 0], 0), atol=1e-4)
+        self.assertTrue(np.all(out[:, 1] <= out[:, 0] + 1e-5) and np.all(out[:, 0] <= out[:, 2] + 1e-5))
+        with self.assertRaises(ValueError):
+            out_of_fold_heads(both, x, row_folds + 1, [0, 0, 1])
+
+    def test_compare_counts_every_fold_engine_of_a_cross_fitted_model(self):
+        from .compare import shared_calibration
+
+        new = {"training": {"split": {"train": [1, 2, 3, 4, 5], "calibration": [], "validation": [9]},
+                            "cross_fitting": {"folds": 2, "fold_of": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}}}}
+        old = {"training": {"split": {"train": [1, 2, 3], "calibration": [4, 5], "validation": [9]}}}
+        self.assertEqual(shared_calibration(new, old), [4, 5])
+        self.assertEqual(shared_calibration(old, new), [4, 5])
+
+    def test_cross_fitted_training_exports_the_average_of_the_folds_with_parity(self):
+        from .train import Dataset, parse_args, run
+
+        engines = synthetic_engines(15, conditions=1)
+        ds = Dataset(name="rul-synthetic", description="synthetic", engines=engines, channels=list(D.CHANNELS),
+                     sensor_columns=list(D.SENSOR_COLUMNS), setting_columns=list(D.SETTING_COLUMNS), conditions=1,
+                     cap=150.0, rul_unit="cycles", machine_type="t", machine_id_pattern=".*", window=20)
+        with tempfile.TemporaryDirectory() as out:
+            args = parse_args(["--subset", "FD001", "--arch", "cnn,transformer", "--epochs", "1", "--folds", "3",
+                               "--max-rul", "150", "--cap", "150", "--combine", "--conformal", "auto",
+                               "--cal-draws", "2", "--val-draws", "2", "--out", out])
+            meta = run(args, ds, log=lambda _m: None)
+            self.assertLessEqual(meta["parity_max_abs_diff"], PARITY_TOLERANCE)
+            cf = meta["training"]["cross_fitting"]
+            split = meta["training"]["split"]
+            # 12 non-validation engines in 3 folds; the validation engines are in none of them.
+            self.assertEqual(sorted(int(u) for u in cf["fold_of"]), split["train"])
+            self.assertFalse(set(split["train"]) & set(split["validation"]))
+            self.assertEqual(sorted(set(cf["fold_of"].values())), [0, 1, 2])
+            by_arch = meta["metrics"]["by_arch"]
+            self.assertEqual(set(by_arch), {"cnn", "transformer", "cnn+transformer"})
+            self.assertEqual(by_arch["cnn"]["members"], 3)
+            chosen = meta["metrics"]["chosen"]
+            self.assertEqual(len(cf["member_folds"]), by_arch[chosen]["members"])
+            self.assertEqual(chosen, min(by_arch, key=lambda a: by_arch[a]["cal_rmse"]))
+            reloaded = load_torch(os.path.join(out, "rul-synthetic.pt"))
+            self.assertEqual(reloaded.members, len(cf["member_folds"]))
+
+
+class ErrorAnalysisTest(unittest.TestCase):
+    def test_bands_split_the_squared_error_by_true_rul(self):
+        from .errors import by_band
+
+        truth = np.array([10.0, 30.0, 130.0, 140.0])
+        pred = np.array([12.0, 30.0, 120.0, 120.0])
+        report = by_band(pred, truth, seen=np.array([100, 20, 60, 80]), window=50)
+        self.assertAlmostEqual(report["all"]["rmse"], float(np.sqrt((4 + 0 + 100 + 400) / 4)))
+        high = report["bands"]["[125,151)"]
+        self.assertEqual(high["cuts"], 2)
+        self.assertAlmostEqual(high["bias"], -15.0)
+        self.assertAlmostEqual(high["share_of_squared_error"], 500 / 504)
+        self.assertEqual(report["bands"]["[50,75)"], {"cuts": 0})
+        self.assertEqual(report["history_shorter_than_window"]["cuts"], 1)
 
 
 class ParityTest(unittest.TestCase):

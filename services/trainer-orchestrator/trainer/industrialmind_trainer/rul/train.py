@@ -27,7 +27,15 @@ import torch
 from . import data as D
 from .export import torch_predict, write_model
 from .metrics import coverage, phm08_score, rmse
-from .models import CONFORMAL_METHODS, RulNetwork, choose_conformal, combine, conformal_offsets, loss_fn
+from .models import (
+    CONFORMAL_METHODS,
+    RulNetwork,
+    choose_conformal,
+    combine,
+    conformal_offsets,
+    loss_fn,
+    out_of_fold_heads,
+)
 
 INTERVAL_LEVEL = 0.9
 
@@ -51,9 +59,11 @@ class Dataset:
     protocol: str = f"validation engines cut so true RUL is uniform in [{D.MIN_TRUE_RUL}, {D.MAX_TRUE_RUL}] cycles"
     sample_interval_ms: int | None = None
 
-    def windows(self, units, cap):
+    def windows(self, units, cap, max_rul=None):
         if self.rul is None:
-            return D.training_windows(self.engines, units, self.window, cap)
+            return D.training_windows(self.engines, units, self.window, cap, max_rul)
+        if max_rul is not None:
+            raise ValueError("--max-rul is implemented for C-MAPSS only")
         from . import simulator as S
 
         return S.training_windows(self.engines, self.rul, units, self.window, cap)
@@ -151,13 +161,11 @@ def evaluate(model: RulNetwork, ds: Dataset, units: list[int], draws: int, seed:
     }
 
 
-def calibrate_and_evaluate(model: RulNetwork, info: dict, ds: Dataset, cal_x, cal_y, cal_units, val_u, args, log):
+def calibrate_and_evaluate(model: RulNetwork, info: dict, ds: Dataset, heads, cal_y, cal_units, val_u, args, log):
     """Conformal offsets from the calibration cuts (method fixed or chosen by cross-validation over calibration
-    engines), then the validation figures (reported, never used for a choice)."""
-    cal_out = torch_predict(model, cal_x)
-    # Raw quantile heads, before any offset, for the conformal scores.
-    with torch.no_grad():
-        heads = model.raw_heads(torch.from_numpy(cal_x)).numpy() * float(model.scale)
+    engines), then the validation figures (reported, never used for a choice). `heads` are the raw heads (point,
+    q05, q95 in output units, before any offset) on the calibration cuts: the model's own, or with cross-fitting
+    the out-of-fold ones."""
     if args.conformal == "auto":
         picked = choose_conformal(heads[:, 1], heads[:, 2], cal_y, cal_units, INTERVAL_LEVEL, seed=args.seed)
         info["conformal_selection"] = picked
@@ -172,9 +180,52 @@ def calibrate_and_evaluate(model: RulNetwork, info: dict, ds: Dataset, cal_x, ca
     info["conformal_offsets"] = [lo, hi]
     info["parameters"] = sum(p.numel() for p in model.parameters())
     info["validation"] = evaluate(model, ds, val_u, args.val_draws, args.seed)
+    point = np.maximum(heads[:, 0], 0)
     info["cal_coverage_before_conformal"] = coverage(
-        np.maximum(np.minimum(heads[:, 1], cal_out[:, 0]), 0), np.maximum(heads[:, 2], cal_out[:, 0]), cal_y)
+        np.maximum(np.minimum(heads[:, 1], point), 0), np.maximum(heads[:, 2], point), cal_y)
     log(f"  {model.arch}: cal RMSE {info['cal_rmse']:.2f}, validation {json.dumps(info['validation'])}")
+
+
+def own_heads(model: RulNetwork, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return model.raw_heads(torch.from_numpy(x)).numpy() * float(model.scale)
+
+
+def cross_fit(args, ds: Dataset, arch: str, norm, pool: list[int], fold_of: dict, cap: float, cal, log):
+    """K networks of `arch`, network f trained on the pool's engines outside fold f, its epoch chosen (and
+    training stopped early) on fold f's cuts; returned as one ensemble (every member weighted equally) with the
+    fold each member held out, and its out-of-fold raw heads on every cut of the pool."""
+    cal_x, cal_y, cal_units = cal
+    row_folds = np.array([fold_of[int(u)] for u in cal_units])
+    nets, infos = [], []
+    members = args.members if arch == "cnn" else args.transformer_members
+    epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
+    started = time.time()
+    for f in range(args.folds):
+        train = [u for u in pool if fold_of[u] != f]
+        x, y = ds.windows(train, cap, args.max_rul)
+        held = row_folds == f
+        log(f" {arch} fold {f + 1}/{args.folds}: {len(train)} engines, {len(x)} windows, {int(held.sum())} held-out cuts")
+        set_seed(args.seed + f)
+        net = RulNetwork(arch, norm, ds.window, cap, members)
+        infos.append(fit(net, x, y, cal_x[held], cal_y[held], epochs, args.batch, args.lr, log, args.weight_decay,
+                         args.noise, args.sample_fraction, args.patience))
+        nets.append(net)
+    model = combine(nets, norm)
+    model.arch = arch
+    member_folds = [f for f, net in enumerate(nets) for _ in range(net.members)]
+    heads = out_of_fold_heads(model, cal_x, row_folds, member_folds)
+    info = {
+        "cal_rmse": rmse(np.maximum(heads[:, 0], 0), cal_y),
+        "cal_rmse_note": "out-of-fold: each cut forecast by the members trained without its engine",
+        "members": model.members,
+        "members_per_fold": members,
+        "best_epoch": [i["best_epoch"] for i in infos],
+        "epochs_run": [i["epochs_run"] for i in infos],
+        "fold_cal_rmse": [i["cal_rmse"] for i in infos],
+        "train_seconds": round(time.time() - started, 1),
+    }
+    return model, member_folds, heads, info
 
 
 def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
@@ -183,17 +234,37 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     # The validation share is fixed at 20 %, so a larger calibration share only moves engines out of training and
     # the validation engines stay the same for every --cal-fraction.
     train_u, cal_u, val_u = D.split_engines(list(ds.engines), args.seed, (0.8 - args.cal_fraction, args.cal_fraction, 0.2))
+    fold_of: dict[int, int] = {}
+    member_folds: dict[str, list[int]] = {}
+    if args.folds > 1:
+        # Cross-fitting: every non-validation engine trains K-1 of the K networks and is held out by one, which
+        # chooses that network's epoch; the out-of-fold forecasts choose the architecture and calibrate the
+        # interval (CV+ style); the exported model averages the K networks.
+        pool = sorted(train_u + cal_u)
+        order = np.random.default_rng(args.seed + 1).permutation(pool).tolist()
+        fold_of = {int(u): i % args.folds for i, u in enumerate(order)}
+        train_u, cal_u = pool, pool
     norm = D.fit_normalisation(
         {u: ds.engines[u] for u in train_u}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
     )
     cap = args.cap if args.cap is not None else ds.cap
-    x, y = ds.windows(train_u, cap)
     cal_x, cal_y, cal_units = ds.cuts(cal_u, args.cal_draws, args.seed)
-    log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
-        f"{len(x)} training windows")
     results: dict[str, dict] = {}
     models: dict[str, RulNetwork] = {}
-    for arch in args.arch:
+    heads: dict[str, np.ndarray] = {}
+    if args.folds > 1:
+        log(f"{ds.name}: {len(train_u)} engines in {args.folds} folds (cross-fitting) / {len(val_u)} validation engines")
+        for arch in args.arch:
+            model, member_folds[arch], heads[arch], info = cross_fit(
+                args, ds, arch, norm, train_u, fold_of, cap, (cal_x, cal_y, cal_units), log)
+            calibrate_and_evaluate(model, info, ds, heads[arch], cal_y, cal_units, val_u, args, log)
+            results[arch] = info
+            models[arch] = model
+    else:
+        x, y = ds.windows(train_u, cap, args.max_rul)
+        log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
+            f"{len(x)} training windows")
+    for arch in args.arch if args.folds <= 1 else []:
         set_seed(args.seed)
         members = args.members if arch == "cnn" else args.transformer_members
         model = RulNetwork(arch, norm, ds.window, cap, members)
@@ -203,17 +274,24 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
                    args.sample_fraction, args.patience)
         info["members"] = members
         info["train_seconds"] = round(time.time() - started, 1)
-        calibrate_and_evaluate(model, info, ds, cal_x, cal_y, cal_units, val_u, args, log)
+        heads[arch] = own_heads(model, cal_x)
+        calibrate_and_evaluate(model, info, ds, heads[arch], cal_y, cal_units, val_u, args, log)
         results[arch] = info
         models[arch] = model
     if args.combine and len(models) > 1:
         # Both architectures averaged (each weighted 1/2), their epochs as chosen above; a candidate like the others.
         model = combine([models[a] for a in args.arch], norm)
-        info = {"cal_rmse": rmse(torch_predict(model, cal_x)[:, 0], cal_y), "members": model.members, "member_archs": model.member_archs,
+        if args.folds > 1:
+            member_folds[model.arch] = [f for a in args.arch for f in member_folds[a]]
+            heads[model.arch] = out_of_fold_heads(model, cal_x, np.array([fold_of[int(u)] for u in cal_units]),
+                                                  member_folds[model.arch])
+        else:
+            heads[model.arch] = own_heads(model, cal_x)
+        info = {"cal_rmse": rmse(np.maximum(heads[model.arch][:, 0], 0), cal_y), "members": model.members, "member_archs": model.member_archs,
                 "member_weights": model.member_weights.tolist(),
                 "best_epoch": {a: results[a]["best_epoch"] for a in args.arch},
                 "train_seconds": round(sum(results[a]["train_seconds"] for a in args.arch), 1)}
-        calibrate_and_evaluate(model, info, ds, cal_x, cal_y, cal_units, val_u, args, log)
+        calibrate_and_evaluate(model, info, ds, heads[model.arch], cal_y, cal_units, val_u, args, log)
         results[model.arch] = info
         models[model.arch] = model
     chosen = min(results, key=lambda a: results[a]["cal_rmse"])
@@ -266,8 +344,15 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
             "members": model.members,
             "sample_fraction": args.sample_fraction,
             "weight_decay": args.weight_decay,
+            "max_rul": args.max_rul,
             "input_noise": args.noise,
-            "split": {"train": train_u, "calibration": cal_u, "validation": val_u},
+            "split": {"train": train_u, "calibration": [] if fold_of else cal_u, "validation": val_u},
+            **(
+                {"cross_fitting": {"folds": args.folds, "fold_of": {str(u): f for u, f in sorted(fold_of.items())},
+                                   "member_folds": member_folds[chosen]}}
+                if fold_of
+                else {}
+            ),
             "protocol": ds.protocol,
             "command": " ".join(["train", "rul", *sys.argv[1:]]),
         },
@@ -309,6 +394,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--val-draws", type=int, default=10, help="seeded validation draws (one cut per engine each)")
     p.add_argument("--cap", type=float,
                    help="training target min(RUL, cap) (default: 125 cycles for C-MAPSS, 300 hours for the simulator)")
+    p.add_argument("--max-rul", type=float,
+                   help="train only on windows whose true RUL is at most this (C-MAPSS; e.g. 150, the held-out "
+                        "protocol's upper bound, with --cap 150 for an uncapped target in that range)")
+    p.add_argument("--folds", type=int, default=1,
+                   help="cross-fitting over the non-validation engines: K networks per architecture, each trained "
+                        "on K-1 folds; out-of-fold forecasts choose and calibrate (1: plain train/calibration split)")
     p.add_argument("--combine", action="store_true",
                    help="also try the average of the architectures (each weighted equally) as a candidate")
     p.add_argument("--threads", type=int, default=1)
