@@ -1,5 +1,5 @@
 import { createSinkServer, listenSink } from './sink';
-import { bestMicros, clientStages, decodeStages, encodeStages } from './stages';
+import { bestMicros, clientStages, decodeStages, encodeStages, stageWorkload } from './stages';
 
 const small = { readings: 2_000, machines: 20, perMessage: 50, batch: 500, repeats: 2 };
 
@@ -19,8 +19,8 @@ describe(bestMicros.name, () => {
 
 describe(decodeStages.name, () => {
   it('decodes every reading of both forms, the row form in far fewer bytes', () => {
-    const rows = decodeStages('rows', small);
-    const array = decodeStages('array', small);
+    const rows = decodeStages(stageWorkload('rows', small), small);
+    const array = decodeStages(stageWorkload('array', small), small);
 
     for (const stage of [rows, array])
       for (const key of ['json_parse_us', 'collect_sensor_readings_us', 'to_point_us', 'validate_points_us'])
@@ -31,7 +31,7 @@ describe(decodeStages.name, () => {
 
 describe(encodeStages.name, () => {
   it('checks that both encoders write identical bytes', () => {
-    const sut = encodeStages(small);
+    const sut = encodeStages(stageWorkload('rows', small), small);
 
     expect(sut.identical).toBe(true);
     expect(sut.encode_lines_us).toBeGreaterThan(0);
@@ -49,7 +49,7 @@ describe(clientStages.name, () => {
     server.on('request', () => posts++);
     const port = await listenSink(server);
     try {
-      const sut = await clientStages(small, { port, close: () => {} }, 1);
+      const sut = await clientStages(stageWorkload('rows', small), { port, close: () => {} }, 1);
 
       // 2,000 readings in bodies of 500: 4 posts per client and round, a warm-up round and one counted.
       expect(posts).toBe(4 * 2 * 2);

@@ -21,7 +21,7 @@ import {
   toLines,
   validatePoints,
 } from '@industrialmind/timeseries-store/write-path';
-import { makeWorkload } from './workload';
+import { makeWorkload, type Workload } from './workload';
 
 export interface StageOptions {
   readings: number;
@@ -42,9 +42,13 @@ export function bestMicros(items: number, repeats: number, run: () => void): num
   return best;
 }
 
-/** µs per reading of each decoding stage, for one wire form. */
-export function decodeStages(form: BatchForm, o: StageOptions): Record<string, number> {
-  const w = makeWorkload(o.readings, o.machines, Date.UTC(2026, 0, 1), o.perMessage, form, o.batch);
+/** The bench's workload in one wire form. */
+export function stageWorkload(form: BatchForm, o: StageOptions): Workload {
+  return makeWorkload(o.readings, o.machines, Date.UTC(2026, 0, 1), o.perMessage, form, o.batch);
+}
+
+/** µs per reading of each decoding stage, for the workload's wire form. */
+export function decodeStages(w: Workload, o: StageOptions): Record<string, number> {
   const machineTypes = createDefaultMachineTypeRegistry();
   const reject = () => {
     throw new Error('the workload has no invalid reading');
@@ -74,8 +78,7 @@ export function decodeStages(form: BatchForm, o: StageOptions): Record<string, n
 }
 
 /** µs per point of line-protocol encoding: the string encoder + Buffer.from against `encodeLines`. */
-export function encodeStages(o: StageOptions): Record<string, number | boolean> {
-  const w = makeWorkload(o.readings, o.machines, Date.UTC(2026, 0, 1), o.perMessage, 'rows', o.batch);
+export function encodeStages(w: Workload, o: StageOptions): Record<string, number | boolean> {
   const points = collectSensorReadings(
     w.messages,
     { machineTypes: createDefaultMachineTypeRegistry() },
@@ -147,8 +150,7 @@ export async function forkSink(): Promise<Sink> {
 }
 
 /** This process's CPU µs per point posting the bodies (2 in flight) with each client, rounds alternating. */
-export async function clientStages(o: StageOptions, sink: Sink, rounds = 3): Promise<Record<string, number>> {
-  const w = makeWorkload(o.readings, o.machines, Date.UTC(2026, 0, 1), o.perMessage, 'rows', o.batch);
+export async function clientStages(w: Workload, sink: Sink, rounds = 3): Promise<Record<string, number>> {
   const url = `http://127.0.0.1:${sink.port}/api/v2/write?bucket=b&precision=ms`;
   const agent = new http.Agent({ keepAlive: true });
   const clients: Record<string, (body: Buffer) => Promise<void>> = {
@@ -181,17 +183,18 @@ export async function clientStages(o: StageOptions, sink: Sink, rounds = 3): Pro
   };
 }
 
-async function withSink(o: StageOptions): Promise<Record<string, number>> {
+async function withSink(w: Workload): Promise<Record<string, number>> {
   const sink = await forkSink();
   try {
-    return await clientStages(o, sink);
+    return await clientStages(w, sink);
   } finally {
     sink.close();
   }
 }
 
 export async function runStages(o: StageOptions): Promise<Record<string, unknown>> {
-  const decode = { array: decodeStages('array', o), rows: decodeStages('rows', o) };
+  const rows = stageWorkload('rows', o);
+  const decode = { array: decodeStages(stageWorkload('array', o), o), rows: decodeStages(rows, o) };
   return {
     type: 'stages',
     readings: o.readings,
@@ -200,7 +203,7 @@ export async function runStages(o: StageOptions): Promise<Record<string, unknown
     repeats: o.repeats,
     decode,
     parse_ratio_rows_to_array: decode.rows.json_parse_us! / decode.array.json_parse_us!,
-    encode: encodeStages(o),
-    client: await withSink(o),
+    encode: encodeStages(rows, o),
+    client: await withSink(rows),
   };
 }

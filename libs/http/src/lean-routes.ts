@@ -116,6 +116,8 @@ export function createLeanDispatcher(options: LeanDispatcherOptions): LeanDispat
     if (table.has(key)) throw new Error(`lean route ${key} is declared twice`);
     table.set(key, route);
   }
+  // Resolved once: the API's global provider hands out a tracer that follows the SDK registered later, if any.
+  const tracer = trace.getTracer(TRACER_NAME);
   return {
     match: (req) => {
       const url = req.url ?? '/';
@@ -136,7 +138,7 @@ export function createLeanDispatcher(options: LeanDispatcherOptions): LeanDispat
         return;
       }
       const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-      const span = trace.getTracer(TRACER_NAME).startSpan(
+      const span = tracer.startSpan(
         `${route.method} ${route.path}`,
         {
           kind: SpanKind.SERVER,

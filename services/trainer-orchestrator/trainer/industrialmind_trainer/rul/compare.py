@@ -60,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in (args.model, args.against):
         with open(path) as f:
             metas.append(json.load(f))
-    subsets = {m["name"].split("-")[-1].upper() for m in metas}
-    if len(subsets) != 1 or next(iter(subsets)) not in D.SUBSETS:
-        print(f"expected two C-MAPSS models of one subset, got {sorted(subsets)}", file=sys.stderr)
+    subsets = {D.subset_of(m) for m in metas}
+    if len(subsets) != 1 or None in subsets:
+        print(f"expected two C-MAPSS models of one subset, got {[m.get('name') for m in metas]}", file=sys.stderr)
         return 2
     subset = subsets.pop()
     units = shared_calibration(*metas)

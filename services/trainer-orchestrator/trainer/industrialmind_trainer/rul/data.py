@@ -47,6 +47,12 @@ def load_file(path: str) -> dict[int, np.ndarray]:
     return engines
 
 
+def subset_of(meta: dict) -> str | None:
+    """The C-MAPSS subset a model's metadata names (`rul-cmapss-fd001` -> FD001), None for another model."""
+    subset = str(meta.get("name", "")).split("-")[-1].upper()
+    return subset if subset in SUBSETS else None
+
+
 def load_subset(subset: str, dataset_dir: str | None = None, part: str = "train") -> dict[int, np.ndarray]:
     if subset not in SUBSETS:
         raise ValueError(f"unknown subset {subset!r}; expected one of {', '.join(SUBSETS)}")

@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     with open(args.model) as f:
         meta = json.load(f)
-    subset = meta["name"].split("-")[-1].upper()
-    if subset not in D.SUBSETS:
-        print(f"expected a C-MAPSS model, got {meta['name']}", file=sys.stderr)
+    subset = D.subset_of(meta)
+    if subset is None:
+        print(f"expected a C-MAPSS model, got {meta.get('name')}", file=sys.stderr)
         return 2
     units = sorted(held_out(meta))
     engines = D.load_subset(subset, args.data)

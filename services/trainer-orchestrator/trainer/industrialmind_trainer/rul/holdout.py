@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     with open(args.model) as f:
         meta = json.load(f)
-    subset = meta["name"].split("-")[-1].upper()
-    if subset not in D.SUBSETS:
+    subset = D.subset_of(meta)
+    if subset is None:
         print(f"{args.model}: not a C-MAPSS model", file=sys.stderr)
         return 2
     engines = D.load_subset(subset, args.data)

@@ -69,6 +69,11 @@ def synthetic_windows(model: RulNetwork, n: int, seed: int) -> np.ndarray:
 
 
 class DataTest(unittest.TestCase):
+    def test_subset_of_reads_the_model_name(self):
+        self.assertEqual(D.subset_of({"name": "rul-cmapss-fd004"}), "FD004")
+        self.assertIsNone(D.subset_of({"name": "rul-simulator-compressor"}))
+        self.assertIsNone(D.subset_of({}))
+
     def test_pad_front_repeats_the_first_reading(self):
         raw = np.arange(6, dtype=float).reshape(3, 2)
         np.testing.assert_array_equal(D.pad_front(raw, 5), np.array([[0, 1], [0, 1], [0, 1], [2, 3], [4, 5]]))
