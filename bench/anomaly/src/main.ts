@@ -43,27 +43,41 @@ const tailFields = (t: TailAttribution) => ({
 
 const REPO = resolve(__dirname, '..', '..', '..');
 
-const { values: opts } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '1000' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    machines: { type: 'string', default: '100' },
-    'model-dir': { type: 'string', default: join(REPO, 'models', 'anomaly') },
-    'machine-type': { type: 'string', default: 'skab' },
-    readings: { type: 'string', default: '200000' },
-    batch: { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '3' },
-    skip: { type: 'string', default: '' },
-    client: { type: 'string', default: 'lean' },
-    connections: { type: 'string', default: '8' },
-    'cpu-prof-dir': { type: 'string' },
-    'server-flags': { type: 'string', default: DEPLOYED_NODE_FLAGS },
-    pin: { type: 'string', default: 'off' },
-    telemetry: { type: 'string', default: 'on' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+/** A bad option: says which, without a stack trace, and exits 2. */
+function usage(message: string): never {
+  process.stderr.write(`bench anomaly: ${message}\n`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        rate: { type: 'string', default: '1000' },
+        duration: { type: 'string', default: '10' },
+        warmup: { type: 'string', default: '3' },
+        machines: { type: 'string', default: '100' },
+        'model-dir': { type: 'string', default: join(REPO, 'models', 'anomaly') },
+        'machine-type': { type: 'string', default: 'skab' },
+        readings: { type: 'string', default: '200000' },
+        batch: { type: 'string', default: '2000' },
+        rounds: { type: 'string', default: '3' },
+        skip: { type: 'string', default: '' },
+        client: { type: 'string', default: 'lean' },
+        connections: { type: 'string', default: '8' },
+        'cpu-prof-dir': { type: 'string' },
+        'server-flags': { type: 'string', default: DEPLOYED_NODE_FLAGS },
+        pin: { type: 'string', default: 'off' },
+        telemetry: { type: 'string', default: 'on' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err));
+  }
+}
+
+const { values: opts } = parseOptions();
 
 if (opts.help) {
   process.stdout.write(
@@ -81,7 +95,7 @@ if (opts.help) {
 
 const num = (name: keyof typeof opts): number => {
   const v = Number(opts[name]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(v) || v <= 0) usage(`--${name} must be a positive number`);
   return v;
 };
 const rate = num('rate');
@@ -95,12 +109,11 @@ const batchSize = num('batch');
 const rounds = num('rounds');
 const connections = num('connections');
 const clientKind = String(opts.client) as Client;
-if (clientKind !== 'lean' && clientKind !== 'node-http')
-  throw new Error('--client must be lean or node-http');
+if (clientKind !== 'lean' && clientKind !== 'node-http') usage('--client must be lean or node-http');
 const pin = parsePin(String(opts.pin));
 const telemetry = String(opts.telemetry);
 if (telemetry !== 'on' && telemetry !== 'off' && telemetry !== 'otlp')
-  throw new Error('--telemetry must be on, off or otlp');
+  usage('--telemetry must be on, off or otlp');
 
 /** The stand-in collector for `--telemetry otlp`, in its own process; undefined otherwise. */
 async function startCollector(): Promise<
@@ -129,7 +142,7 @@ function parsePin(value: string): { server: number; generator: number } | undefi
   const match = /^(\d+),(\d+)$/.exec(value);
   const [server, generator] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
   if (!match || server === generator || server >= cpus().length || generator >= cpus().length)
-    throw new Error(`--pin must be off or S,G with two different CPUs below ${cpus().length}`);
+    usage(`--pin must be off or S,G with two different CPUs below ${cpus().length}`);
   return { server, generator };
 }
 
