@@ -1,8 +1,13 @@
 import { ConfigError } from '@industrialmind/config';
 import { relationalStoreConfigFromEnv } from './env';
 import { createRelationalStore } from './factory';
-import { PrismaRelationalStore } from './prisma-store';
-import { translateError } from './prisma-store';
+import {
+  CONFLICT_ATTEMPTS,
+  PrismaRelationalStore,
+  isConflictAbort,
+  translateError,
+  type PrismaBackend,
+} from './prisma-store';
 import { ErrorCode } from '@industrialmind/errors';
 
 const base = { DATABASE_SCHEMA: 'public', DATABASE_POOL_MAX: 10 };
@@ -65,5 +70,53 @@ describe(translateError.name, () => {
       code: ErrorCode.INTERNAL,
       retryable: false,
     });
+  });
+});
+
+describe('conflict aborts (deadlock, serialization failure)', () => {
+  const abort = (sqlState: string) => ({
+    message: 'aborted',
+    meta: { driverAdapterError: { cause: { originalCode: sqlState } } },
+  });
+  const storeWith = (queryRawUnsafe: () => Promise<unknown>) =>
+    new PrismaRelationalStore({
+      name: 'fake',
+      client: { $queryRawUnsafe: queryRawUnsafe } as unknown as PrismaBackend['client'],
+      migrate: async () => {},
+      close: async () => {},
+      supportsSkipLocked: true,
+    });
+
+  it('recognises deadlocks and serialization failures, nothing else', () => {
+    expect(isConflictAbort(translateError(abort('40P01'), 'op'))).toBe(true);
+    expect(isConflictAbort(translateError(abort('40001'), 'op'))).toBe(true);
+    expect(isConflictAbort(translateError(abort('57P01'), 'op'))).toBe(false);
+    expect(isConflictAbort(translateError({ code: 'P2002', message: 'x' }, 'op'))).toBe(false);
+  });
+
+  it('runs an operation again after a deadlock, and gives up after a bounded number of attempts', async () => {
+    let calls = 0;
+    const recovers = storeWith(async () => {
+      if (++calls < 3) throw abort('40P01');
+      return [];
+    });
+    await expect(recovers.ping()).resolves.toBeUndefined();
+    expect(calls).toBe(3);
+
+    let stuckCalls = 0;
+    const stuck = storeWith(async () => {
+      stuckCalls++;
+      throw abort('40001');
+    });
+    await expect(stuck.ping()).rejects.toMatchObject({ details: { sqlState: '40001' } });
+    expect(stuckCalls).toBe(CONFLICT_ATTEMPTS);
+
+    let otherCalls = 0;
+    const broken = storeWith(async () => {
+      otherCalls++;
+      throw new Error('syntax error at or near');
+    });
+    await expect(broken.ping()).rejects.toMatchObject({ code: ErrorCode.INTERNAL });
+    expect(otherCalls).toBe(1);
   });
 });

@@ -39,6 +39,20 @@ const TX_OPTIONS = { maxWait: 15_000, timeout: 60_000 } as const;
 
 // PostgreSQL SQLSTATEs that mean "try again": serialization failure, deadlock, lock timeout, admin shutdown...
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '57P02', '57P03', '53300', '08006']);
+// Deadlock and serialization failure: PostgreSQL rolled the transaction back, so it can simply run again.
+const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
+/** Attempts of one operation aborted by such a conflict (the last one's error is thrown). */
+export const CONFLICT_ATTEMPTS = 4;
+const CONFLICT_BACKOFF_MS = 20;
+
+/** True for an error that translateError made from a deadlock or serialization failure. */
+export function isConflictAbort(error: AppError): boolean {
+  const sqlState = (error.details as { sqlState?: unknown } | undefined)?.sqlState;
+  return typeof sqlState === 'string' && CONFLICT_SQLSTATES.has(sqlState);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
 /** Turns driver and Prisma errors into AppErrors with a retry hint; AppErrors pass through. */
@@ -151,10 +165,16 @@ export class PrismaRelationalStore implements RelationalStore {
   }
 
   private async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw translateError(err, operation);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const error = translateError(err, operation);
+        // PostgreSQL aborted the whole statement or transaction to break a deadlock or a serialization conflict:
+        // running it again is safe, and the other party has usually finished by then.
+        if (attempt >= CONFLICT_ATTEMPTS || !isConflictAbort(error)) throw error;
+        await sleep(CONFLICT_BACKOFF_MS * attempt * (0.5 + Math.random()));
+      }
     }
   }
 
