@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"subset": subset, "engines": len(units), "cuts_per_engine": args.draws}
     for key, path, meta in (("model", args.model, metas[0]), ("against", args.against, metas[1])):
         net = load_torch(os.path.splitext(path)[0] + ".pt")
-        x, y, rows = D.truncated_samples(engines, units, meta["window"], args.draws, args.seed)
+        x, y, rows = D.truncated_samples(engines, units, meta["window"], args.draws, args.seed, D.history_of(meta))
         out = predict(net, meta, x, rows)
         result[key] = {"file": path, "rmse": rmse(out[:, 0], y), "coverage": coverage(out[:, 1], out[:, 2], y),
                        "mean_width": float(np.mean(out[:, 2] - out[:, 1]))}

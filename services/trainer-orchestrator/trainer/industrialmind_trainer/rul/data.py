@@ -53,6 +53,11 @@ def subset_of(meta: dict) -> str | None:
     return subset if subset in SUBSETS else None
 
 
+def history_of(meta: dict) -> int:
+    """How many first readings a model's history inputs take (0: the model takes the window only)."""
+    return int((meta.get("history") or {}).get("start_readings", 0))
+
+
 def load_subset(subset: str, dataset_dir: str | None = None, part: str = "train") -> dict[int, np.ndarray]:
     if subset not in SUBSETS:
         raise ValueError(f"unknown subset {subset!r}; expected one of {', '.join(SUBSETS)}")
@@ -174,10 +179,22 @@ def pad_front(raw: np.ndarray, window: int) -> np.ndarray:
     return np.concatenate([np.repeat(raw[:1], window - len(raw), axis=0), raw])
 
 
+def pack_history(window_rows: np.ndarray, seen: np.ndarray, history: int) -> np.ndarray:
+    """With history inputs, one sample is packed into one array so every split and index works unchanged:
+    rows [0, window) the last readings, rows [window, window + history) the engine's first `history` readings
+    (`pad_front`, as the service builds them), and one last row whose channel 0 is the number of readings seen
+    (the engine's age). `RulNetwork` unpacks it; the exported ONNX file takes the three parts as separate inputs."""
+    start = pad_front(seen[:history], history)
+    age = np.zeros((1, seen.shape[1]), dtype=window_rows.dtype)
+    age[0, 0] = len(seen)
+    return np.concatenate([window_rows, start, age])
+
+
 def training_windows(engines: dict[int, np.ndarray], units: list[int], window: int, cap: float = RUL_CAP,
-                     max_rul: float | None = None):
+                     max_rul: float | None = None, history: int = 0):
     """One window ending at every cycle of every engine, target min(RUL, cap). With `max_rul`, only the windows
-    whose true RUL is at most `max_rul` (the held-out protocol's range: what a cut engine can look like)."""
+    whose true RUL is at most `max_rul` (the held-out protocol's range: what a cut engine can look like). With
+    `history` > 0, each sample also carries the engine's first `history` readings and its age (`pack_history`)."""
     xs, ys = [], []
     for u in units:
         raw = engines[u]
@@ -186,7 +203,16 @@ def training_windows(engines: dict[int, np.ndarray], units: list[int], window: i
         idx = np.arange(life)[:, None] + np.arange(window)[None, :]
         rul = life - 1 - np.arange(life)
         keep = rul <= max_rul if max_rul is not None else np.ones(life, dtype=bool)
-        xs.append(padded[idx[keep]])
+        wins = padded[idx[keep]]
+        if history > 0:
+            # The first `history` readings as seen after t + 1 readings: pad_front(raw[:min(t + 1, history)]).
+            seen_n = np.minimum(np.arange(life) + 1, history)[keep]  # (n,)
+            k = np.arange(history)[None, :]
+            start_idx = np.maximum(k - (history - seen_n[:, None]), 0)  # front padding repeats row 0
+            age = np.zeros((len(seen_n), 1, raw.shape[1]))
+            age[:, 0, 0] = (np.arange(life) + 1)[keep]
+            wins = np.concatenate([wins, raw[start_idx], age], axis=1)
+        xs.append(wins)
         ys.append(np.minimum(rul[keep], cap))
     return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
 
@@ -198,8 +224,10 @@ MIN_TRUE_RUL = 5
 MAX_TRUE_RUL = 150
 
 
-def truncated_samples(engines: dict[int, np.ndarray], units: list[int], window: int, draws: int, seed: int):
-    """`draws` cuts per engine: windows (n, window, 24), true RUL (n,), engine ids (n,)."""
+def truncated_samples(engines: dict[int, np.ndarray], units: list[int], window: int, draws: int, seed: int,
+                      history: int = 0):
+    """`draws` cuts per engine: windows (n, window, 24) (packed with `pack_history` when `history` > 0), true RUL
+    (n,), engine ids (n,)."""
     rng = np.random.default_rng(seed)
     xs, ys, us = [], [], []
     for u in units:
@@ -210,7 +238,8 @@ def truncated_samples(engines: dict[int, np.ndarray], units: list[int], window: 
         for _ in range(draws):
             rul = int(rng.integers(lo, hi + 1))
             seen = raw[: life - rul]
-            xs.append(pad_front(seen, window))
+            win = pad_front(seen, window)
+            xs.append(pack_history(win, seen, history) if history > 0 else win)
             ys.append(rul)
             us.append(u)
     return np.array(xs, dtype=np.float32), np.array(ys, dtype=np.float32), np.array(us)

@@ -103,15 +103,21 @@ class RulNetwork(nn.Module):
     RUL/scale), averaged (a deep ensemble), then the calibrated interval."""
 
     def __init__(self, arch: str, norm: Normalisation, window: int, scale: float, members: int = 1,
-                 member_archs: list[str] | None = None):
+                 member_archs: list[str] | None = None, history: int = 0, age_scale: float = 200.0):
         super().__init__()
         self.arch = arch
         self.window = window
+        # History inputs (`history` > 0): besides the window, the machine's first `history` readings and its age in
+        # readings, packed after the window (data.pack_history). The bodies then see, per step, the normalised
+        # sensors, their change since the machine's own early-life baseline (mean of its first readings), and the
+        # step's age divided by `age_scale`.
+        self.history = history
+        self.age_scale = float(age_scale)
         # `member_archs` mixes architectures in one ensemble (arch "cnn+transformer"); otherwise `members` of `arch`.
         self.member_archs = list(member_archs) if member_archs else [arch] * members
         self.members = len(self.member_archs)
         self.normaliser = Normaliser(norm)
-        features = len(norm.sensor_columns)
+        features = len(norm.sensor_columns) * (2 if history > 0 else 1) + (1 if history > 0 else 0)
         bodies = []
         for member_arch in self.member_archs:
             if member_arch == "cnn":
@@ -130,11 +136,26 @@ class RulNetwork(nn.Module):
         # Weight of each member in the ensemble average (uniform unless architectures are mixed).
         self.register_buffer("member_weights", torch.full((self.members,), 1.0 / self.members))
 
+    def features(self, raw: torch.Tensor, noise: float = 0.0) -> torch.Tensor:
+        """(B, window, F) body inputs from raw (packed) samples; Gaussian `noise` on the sensor features only."""
+        if self.history <= 0:
+            z = self.normaliser(raw)
+            return z + noise * torch.randn_like(z) if noise > 0 else z
+        w = self.window
+        z = self.normaliser(raw[:, :w])
+        baseline = self.normaliser(raw[:, w : w + self.history]).mean(1, keepdim=True)
+        sensors = torch.cat([z, z - baseline], dim=-1)
+        if noise > 0:
+            sensors = sensors + noise * torch.randn_like(sensors)
+        # Age of each step of the window: readings seen up to it, at least 1 (padded steps repeat the first reading).
+        count = raw[:, w + self.history, 0:1]  # (B, 1)
+        steps = torch.arange(w, dtype=raw.dtype, device=raw.device) - (w - 1)
+        age = torch.clamp(count + steps, min=1.0) / self.age_scale
+        return torch.cat([sensors, age.unsqueeze(-1)], dim=-1)
+
     def member_heads(self, raw: torch.Tensor, noise: float = 0.0) -> list[torch.Tensor]:
         """Each member's (B, 3) point, q05, q95 in units of `scale` (training outputs)."""
-        z = self.normaliser(raw)
-        if noise > 0:
-            z = z + noise * torch.randn_like(z)
+        z = self.features(raw, noise)
         return [head(body(z)) for body, head in zip(self.bodies, self.heads)]
 
     def raw_heads(self, raw: torch.Tensor) -> torch.Tensor:
@@ -169,7 +190,7 @@ def combine(networks: list[RulNetwork], norm: Normalisation) -> RulNetwork:
     archs = [a for net in networks for a in net.member_archs]
     first = networks[0]
     combined = RulNetwork("+".join(net.arch for net in networks), norm, first.window, float(first.scale),
-                          member_archs=archs)
+                          member_archs=archs, history=first.history, age_scale=first.age_scale)
     combined.bodies = nn.ModuleList([b for net in networks for b in net.bodies])
     combined.heads = nn.ModuleList([h for net in networks for h in net.heads])
     weights = [1.0 / (len(networks) * net.members) for net in networks for _ in range(net.members)]

@@ -65,7 +65,22 @@ def synthetic_windows(model: RulNetwork, n: int, seed: int) -> np.ndarray:
         x[..., norm.settings_idx.numpy()] = centroids[cond]
     z = rng.normal(0, 1.5, (n, model.window, norm.mean.shape[1]))
     x[..., norm.sensor_idx.numpy()] = norm.mean.numpy()[cond] + z * norm.std.numpy()[cond]
+    if model.history > 0:
+        # Packed as data.pack_history: the first readings (windows of the same kind) and the age, 1..400 readings.
+        start = synthetic_windows(RulNetwork("cnn", norm_of(model), model.history, 1.0), n, seed + 1)
+        age = np.zeros((n, 1, channels), np.float32)
+        age[:, 0, 0] = rng.integers(1, 401, n)
+        x = np.concatenate([x, start, age], axis=1)
     return x
+
+
+def norm_of(model: RulNetwork) -> D.Normalisation:
+    """The model's normalisation statistics as a data.Normalisation (to build more windows around them)."""
+    n = model.normaliser
+    channels = int(max(n.sensor_idx.max().item(), n.settings_idx.max().item())) + 1
+    return D.Normalisation((n.centroids * n.setting_scale).numpy(), n.setting_scale.numpy(), n.mean.numpy(),
+                           n.std.numpy(), n.sensor_idx.tolist(), n.settings_idx.tolist() if n.has_settings else [],
+                           [f"c{i}" for i in range(channels)])
 
 
 class DataTest(unittest.TestCase):
@@ -96,6 +111,24 @@ class DataTest(unittest.TestCase):
         self.assertEqual(y.min(), 0)
         # The window ending where 150 cycles remain ends at row 49 (200 - 1 - 150).
         np.testing.assert_array_equal(x[0, -1], engines[1][49])
+
+    def test_history_samples_carry_the_first_readings_and_the_age(self):
+        engines = synthetic_engines(3, conditions=1)
+        x, y = D.training_windows(engines, [1], 20, history=8)
+        raw = engines[1]
+        self.assertEqual(x.shape, (len(raw), 20 + 8 + 1, 24))
+        # After 5 readings: the start holds them, padded at the front by the first; the age row says 5.
+        np.testing.assert_allclose(x[4, 20:28], D.pad_front(raw[:5], 8), rtol=1e-6)
+        self.assertEqual(x[4, 28, 0], 5)
+        self.assertTrue(np.all(x[4, 28, 1:] == 0))
+        # Later: always the engine's first 8 readings, and the age grows with the cycle.
+        np.testing.assert_allclose(x[-1, 20:28], raw[:8], rtol=1e-6)
+        self.assertEqual(x[-1, 28, 0], len(raw))
+        # A cut engine is the same sample as the training window that ends where it was cut.
+        cut, truth, _ = D.truncated_samples(engines, [1], 20, 1, seed=4, history=8)
+        seen = len(raw) - int(truth[0])
+        np.testing.assert_allclose(cut[0], x[seen - 1], rtol=1e-6)
+        self.assertEqual(y[seen - 1], min(truth[0], D.RUL_CAP))
 
     def test_split_keeps_engines_disjoint_and_complete(self):
         train, cal, val = D.split_engines(list(range(1, 101)), seed=7)
@@ -303,23 +336,32 @@ class ErrorAnalysisTest(unittest.TestCase):
 
 
 class ParityTest(unittest.TestCase):
-    def export_and_compare(self, arch: str, members: int, width_scaled: bool = False):
+    def export_and_compare(self, arch: str, members: int, width_scaled: bool = False, history: int = 0):
         engines = synthetic_engines()
         norm = D.fit_normalisation(engines, 6, seed=0)
         torch.manual_seed(0)
-        model = RulNetwork(arch, norm, 20, 125.0, members)
+        model = RulNetwork(arch, norm, 20, 125.0, members, history=history, age_scale=150.0)
         model.offsets.copy_(torch.tensor([0.2, 0.3] if width_scaled else [2.0, 3.0]))
         model.width_scaled.fill_(1.0 if width_scaled else 0.0)
-        x, _, _ = D.truncated_samples(engines, list(engines), 20, 8, seed=2)
+        x, _, _ = D.truncated_samples(engines, list(engines), 20, 8, seed=2, history=history)
         init = {"arch": arch, "members": members, "window": 20, "scale": 125.0, "centroids": norm.centroids.tolist(),
                 "setting_scale": norm.setting_scale.tolist(), "mean": norm.mean.tolist(), "std": norm.std.tolist(),
                 "sensor_columns": norm.sensor_columns, "setting_columns": norm.setting_columns,
-                "channels": norm.channels}
+                "channels": norm.channels, "history": history, "age_scale": 150.0}
         with tempfile.TemporaryDirectory() as out:
             meta = write_model(model, out, "t", {"torch_init": init}, x)
             self.assertLessEqual(meta["parity_max_abs_diff"], PARITY_TOLERANCE)
             reloaded = load_torch(os.path.join(out, "t.pt"))
-            onnx_out = onnx_predict(os.path.join(out, "t.onnx"), x)
+            onnx_out = onnx_predict(os.path.join(out, "t.onnx"), x, 20, history)
+            if history:
+                self.assertEqual(meta["history"]["start_readings"], history)
+                self.assertEqual(meta["history"]["age_scale"], 150.0)
+                import onnxruntime as ort
+
+                names = [i.name for i in ort.InferenceSession(os.path.join(out, "t.onnx")).get_inputs()]
+                self.assertEqual(names, ["window", "start", "age"])
+            else:
+                self.assertNotIn("history", meta)
             self.assertLessEqual(float(np.max(np.abs(torch_predict(reloaded, x) - onnx_out))), PARITY_TOLERANCE)
             # Outputs are ordered: lower <= point <= upper, all >= 0.
             self.assertTrue(np.all(onnx_out[:, 1] <= onnx_out[:, 0] + 1e-5))
@@ -331,6 +373,26 @@ class ParityTest(unittest.TestCase):
 
     def test_transformer_exports_with_parity(self):
         self.export_and_compare("transformer", 1)
+
+    def test_history_inputs_export_as_three_named_inputs_with_parity(self):
+        self.export_and_compare("cnn", 2, history=8)
+        self.export_and_compare("transformer", 1, width_scaled=True, history=8)
+
+    def test_history_features_are_the_change_since_the_baseline_and_the_age_of_each_step(self):
+        engines = synthetic_engines(2, conditions=1)
+        norm = D.fit_normalisation(engines, 1, seed=0)
+        model = RulNetwork("cnn", norm, 20, 125.0, history=8, age_scale=100.0)
+        x, _ = D.training_windows(engines, [1], 20, history=8)
+        f = model.features(torch.from_numpy(x[[0, 30]])).numpy()
+        self.assertEqual(f.shape, (2, 20, 14 + 14 + 1))
+        # After one reading the window, padded, is all that reading: no change from the baseline, age 1.
+        np.testing.assert_allclose(f[0, :, 14:28], 0, atol=1e-5)
+        np.testing.assert_allclose(f[0, :, 28], 0.01, rtol=1e-6)
+        # After 31 readings the last step is 31 readings old, the first of the window 12.
+        self.assertAlmostEqual(float(f[1, -1, 28]), 0.31, places=6)
+        self.assertAlmostEqual(float(f[1, 0, 28]), 0.12, places=6)
+        z = norm.apply(engines[1]).astype(np.float32)
+        np.testing.assert_allclose(f[1, -1, 14:28], z[30] - z[:8].mean(0), atol=1e-4)
 
     def test_width_scaled_offsets_export_with_parity(self):
         self.export_and_compare("cnn", 1, width_scaled=True)
@@ -395,7 +457,7 @@ class ParityTest(unittest.TestCase):
                 if name in D.SUBSETS and os.path.isdir(data_dir):
                     engines = D.load_subset(name, data_dir)
                     units = meta["training"]["split"]["validation"]
-                    x, _, _ = D.truncated_samples(engines, units, model.window, 2, seed=5)
+                    x, _, _ = D.truncated_samples(engines, units, model.window, 2, seed=5, history=model.history)
                     self.assertLessEqual(parity(model, onnx_path, x), tolerance, subset)
             checked += 1
         self.assertGreater(checked, 0, f"no committed model in {MODELS_DIR}")

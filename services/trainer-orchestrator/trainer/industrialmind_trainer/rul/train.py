@@ -58,25 +58,29 @@ class Dataset:
     rul: dict | None = None
     protocol: str = f"validation engines cut so true RUL is uniform in [{D.MIN_TRUE_RUL}, {D.MAX_TRUE_RUL}] cycles"
     sample_interval_ms: int | None = None
+    # History inputs (--history N): each sample also carries the first N readings and the age (data.pack_history).
+    history: int = 0
 
     def windows(self, units, cap, max_rul=None):
         if self.rul is None:
-            return D.training_windows(self.engines, units, self.window, cap, max_rul)
+            return D.training_windows(self.engines, units, self.window, cap, max_rul, self.history)
         if max_rul is not None:
             raise ValueError("--max-rul is implemented for C-MAPSS only")
+        if self.history:
+            raise ValueError("--history is implemented for C-MAPSS only")
         from . import simulator as S
 
         return S.training_windows(self.engines, self.rul, units, self.window, cap)
 
     def cuts(self, units, draws, seed):
         if self.rul is None:
-            return D.truncated_samples(self.engines, units, self.window, draws, seed)
+            return D.truncated_samples(self.engines, units, self.window, draws, seed, self.history)
         from . import simulator as S
 
         return S.truncated_samples(self.engines, self.rul, units, self.window, draws, seed)
 
 
-def cmapss_dataset(subset: str, dataset_dir: str | None, window: int) -> Dataset:
+def cmapss_dataset(subset: str, dataset_dir: str | None, window: int, history: int = 0) -> Dataset:
     return Dataset(
         name=f"rul-cmapss-{subset.lower()}",
         description=f"C-MAPSS {subset} (train_{subset}.txt)",
@@ -90,6 +94,7 @@ def cmapss_dataset(subset: str, dataset_dir: str | None, window: int) -> Dataset
         machine_type="cmapss-turbofan",
         machine_id_pattern=f"^cmapss-{subset.lower()}-",
         window=window,
+        history=history,
     )
 
 
@@ -207,7 +212,7 @@ def cross_fit(args, ds: Dataset, arch: str, norm, pool: list[int], fold_of: dict
         held = row_folds == f
         log(f" {arch} fold {f + 1}/{args.folds}: {len(train)} engines, {len(x)} windows, {int(held.sum())} held-out cuts")
         set_seed(args.seed + f)
-        net = RulNetwork(arch, norm, ds.window, cap, members)
+        net = RulNetwork(arch, norm, ds.window, cap, members, history=ds.history, age_scale=args.age_scale)
         infos.append(fit(net, x, y, cal_x[held], cal_y[held], epochs, args.batch, args.lr, log, args.weight_decay,
                          args.noise, args.sample_fraction, args.patience))
         nets.append(net)
@@ -267,7 +272,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     for arch in args.arch if args.folds <= 1 else []:
         set_seed(args.seed)
         members = args.members if arch == "cnn" else args.transformer_members
-        model = RulNetwork(arch, norm, ds.window, cap, members)
+        model = RulNetwork(arch, norm, ds.window, cap, members, history=ds.history, age_scale=args.age_scale)
         started = time.time()
         epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
         info = fit(model, x, y, cal_x, cal_y, epochs, args.batch, args.lr, log, args.weight_decay, args.noise,
@@ -310,6 +315,8 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         "sensor_columns": norm.sensor_columns,
         "setting_columns": norm.setting_columns,
         "channels": norm.channels,
+        "history": ds.history,
+        "age_scale": args.age_scale,
     }
     val_x, _, _ = ds.cuts(val_u, 1, args.seed + 7)
     metadata = {
@@ -346,6 +353,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
             "weight_decay": args.weight_decay,
             "max_rul": args.max_rul,
             "input_noise": args.noise,
+            "history": ds.history,
             "split": {"train": train_u, "calibration": [] if fold_of else cal_u, "validation": val_u},
             **(
                 {"cross_fitting": {"folds": args.folds, "fold_of": {str(u): f for u, f in sorted(fold_of.items())},
@@ -402,11 +410,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "on K-1 folds; out-of-fold forecasts choose and calibrate (1: plain train/calibration split)")
     p.add_argument("--combine", action="store_true",
                    help="also try the average of the architectures (each weighted equally) as a candidate")
+    p.add_argument("--history", type=int, default=0,
+                   help="C-MAPSS: also feed the engine's first N readings (its early-life baseline) and its age in "
+                        "cycles, as two more ONNX inputs (0: the window only)")
+    p.add_argument("--age-scale", type=float, default=200.0, help="with --history: the age input is divided by this")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
     args.arch = [a.strip() for a in args.arch.split(",") if a.strip()]
     if not 0.0 < args.cal_fraction < 0.7:
         p.error("--cal-fraction must be in (0, 0.7)")
+    if not 0 <= args.history <= 1000:
+        p.error("--history must be in [0, 1000]")
+    if args.age_scale <= 0:
+        p.error("--age-scale must be positive")
     return args
 
 
@@ -414,12 +430,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     subset = args.subset.upper() if args.subset.lower() != "simulator" else "simulator"
     if subset == "simulator":
+        if args.history:
+            print("--history is implemented for C-MAPSS only", file=sys.stderr)
+            return 2
         if not args.data:
             print("--subset simulator needs --data CSV (bin/industrialmind train rul writes it)", file=sys.stderr)
             return 2
         datasets = simulator_datasets(args.data, args.window)
     elif subset in D.SUBSETS:
-        datasets = [cmapss_dataset(subset, args.data, args.window)]
+        datasets = [cmapss_dataset(subset, args.data, args.window, args.history)]
     else:
         print(f"--subset: expected FD001|FD002|FD003|FD004|simulator, got {args.subset!r}", file=sys.stderr)
         return 2
