@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forecastBatch, toVector } from './forecast';
 import { loadOnnxRulModel, type RulModel } from './model';
@@ -56,6 +57,61 @@ describe(forecastBatch.name, () => {
 
   it('rejects a buffer of the wrong size', async () => {
     await expect(model.predict(new Float32Array(7), 1)).rejects.toThrow('expected 20 values');
+    await expect(model.predict(new Float32Array(0), 0)).resolves.toEqual([]);
+  });
+});
+
+describe(`${forecastBatch.name} with history inputs`, () => {
+  const DIR = join(__dirname, '..', 'test', 'fixtures-history');
+  let model: RulModel;
+  beforeAll(async () => {
+    model = await loadOnnxRulModel(DIR, 'rul-fixture-history.json');
+  });
+  afterAll(() => model.close());
+
+  const expected = JSON.parse(readFileSync(join(DIR, 'rul-fixture-history.expected'), 'utf8')) as {
+    cases: Array<{ readings: number[][]; output: [number, number, number] }>;
+  };
+
+  it('builds the start and age inputs as the trainer does: PyTorch outputs for whole histories', async () => {
+    expect(model.metadata.history).toMatchObject({
+      start_readings: 3,
+      start_input: 'start',
+      age_input: 'age',
+    });
+    const sut = await forecastBatch(
+      model,
+      expected.cases.map((c) => c.readings),
+    );
+    expect(new Set(expected.cases.map((c) => c.readings.length)).size).toBeGreaterThan(4);
+    sut.forEach((f, i) => {
+      const [point, , upper] = expected.cases[i]!.output;
+      // forecastBatch rounds to 0.01 (the interval outwards).
+      expect(Math.abs(f.predicted_rul - point)).toBeLessThanOrEqual(0.006);
+      expect(Math.abs(f.confidence_interval.upper - upper)).toBeLessThanOrEqual(0.011);
+    });
+  });
+
+  it('gives a machine the same forecast from its whole history or from its recent and first readings and count', async () => {
+    const whole = expected.cases.find((c) => c.readings.length >= 9)!.readings;
+    const [fromWhole] = await forecastBatch(model, [whole]);
+    const [fromState] = await forecastBatch(model, [
+      { recent: whole.slice(-5), start: whole.slice(0, 3), count: whole.length },
+    ]);
+    expect(fromState).toEqual(fromWhole);
+    // The age matters: the same readings said to come later in the machine's life give another forecast.
+    const [older] = await forecastBatch(model, [
+      { recent: whole.slice(-5), start: whole.slice(0, 3), count: whole.length + 40 },
+    ]);
+    expect(older!.predicted_rul).not.toEqual(fromWhole!.predicted_rul);
+  });
+
+  it('refuses to run without its history inputs or with the wrong sizes', async () => {
+    const windows = new Float32Array(20);
+    await expect(model.predict(windows, 1)).rejects.toThrow('needs history inputs');
+    await expect(
+      model.predict(windows, 1, { start: new Float32Array(11), age: new Float32Array(1) }),
+    ).rejects.toThrow('expected 12 start values and 1 ages');
     await expect(model.predict(new Float32Array(0), 0)).resolves.toEqual([]);
   });
 });

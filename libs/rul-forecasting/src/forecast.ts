@@ -1,5 +1,5 @@
 import type { ConfidenceInterval, Priority, RulUnit } from '@industrialmind/contracts';
-import type { RulModel } from './model';
+import type { HistoryInputs, RulModel } from './model';
 import { decideAction } from './policy';
 import { buildWindow } from './window';
 
@@ -33,16 +33,45 @@ export function toVector(
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
-/** Runs one batch of machines' histories (each 1..n readings in channel order) through a model. */
+type Rows = ReadonlyArray<ArrayLike<number>>;
+
+/**
+ * What is known of one machine: its most recent readings (at least the model's window), its first readings (at
+ * least the `start_readings` of a model with history inputs) and how many readings it has had since its first.
+ * A plain list of readings is a machine's whole history, first reading first.
+ */
+export interface MachineHistory {
+  recent: Rows;
+  start: Rows;
+  count: number;
+}
+
+function asHistory(entry: MachineHistory | Rows): MachineHistory {
+  return 'recent' in entry ? entry : { recent: entry, start: entry, count: entry.length };
+}
+
+/** Runs one batch of machines' histories (readings in channel order) through a model. */
 export async function forecastBatch(
   model: RulModel,
-  histories: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>,
+  histories: ReadonlyArray<MachineHistory | Rows>,
 ): Promise<RulForecast[]> {
-  const { window, channels, rul_unit, interval_level, model_version } = model.metadata;
+  const { window, channels, rul_unit, interval_level, model_version, history: spec } = model.metadata;
   const width = window * channels.length;
   const input = new Float32Array(histories.length * width);
-  histories.forEach((rows, i) => input.set(buildWindow(rows, window, channels.length), i * width));
-  const estimates = await model.predict(input, histories.length);
+  const machines = histories.map(asHistory);
+  machines.forEach((m, i) => input.set(buildWindow(m.recent, window, channels.length), i * width));
+  let extra: HistoryInputs | undefined;
+  if (spec !== undefined) {
+    const n = spec.start_readings;
+    const startWidth = n * channels.length;
+    extra = { start: new Float32Array(machines.length * startWidth), age: new Float32Array(machines.length) };
+    machines.forEach((m, i) => {
+      // The first n readings, padded at the front by the very first one when fewer were seen (data.pack_history).
+      extra!.start.set(buildWindow(m.start.slice(0, n), n, channels.length), i * startWidth);
+      extra!.age[i] = Math.max(m.count, 1);
+    });
+  }
+  const estimates = await model.predict(input, histories.length, extra);
   return estimates.map((e) => {
     const predicted = round2(e.predicted);
     // Round outwards so rounding never moves the point outside its interval.

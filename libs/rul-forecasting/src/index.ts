@@ -1,9 +1,9 @@
 export { forecastBatch, toVector } from './forecast';
-export type { RulForecast } from './forecast';
+export type { MachineHistory, RulForecast } from './forecast';
 export { RulModelMetadataSchema } from './metadata';
 export type { RulModelMetadata } from './metadata';
 export { loadOnnxRulModel, readRulMetadata } from './model';
-export type { RulEstimate, RulModel } from './model';
+export type { HistoryInputs, RulEstimate, RulModel } from './model';
 export { RulModelFolder } from './model-folder';
 export type { ModelChange, RulModelFolderOptions } from './model-folder';
 export { POLICY_THRESHOLDS, decideAction } from './policy';

@@ -25,6 +25,18 @@ export const RulModelMetadataSchema = z
     onnx_file: z.string().min(1),
     onnx_sha256: z.string().optional(),
     input: z.object({ name: z.string().min(1) }),
+    /**
+     * History inputs: besides the window, the machine's first `start_readings` readings (padded like the window
+     * when fewer were seen) and its age, the number of readings seen since its first one. Absent: window only.
+     */
+    history: z
+      .object({
+        start_readings: z.number().int().min(1).max(10_000),
+        start_input: z.string().min(1),
+        age_input: z.string().min(1),
+      })
+      .loose()
+      .optional(),
     output: z.object({ name: z.string().min(1) }),
   })
   .loose();

@@ -11,11 +11,24 @@ export interface RulEstimate {
   upper: number;
 }
 
+/**
+ * What a model with history inputs (`metadata.history`) needs besides the windows, for the same `count` machines:
+ * each machine's first `start_readings` readings (`start_readings x channels` values each, padded like a window)
+ * and its age (readings seen since its first one).
+ */
+export interface HistoryInputs {
+  start: Float32Array;
+  age: Float32Array;
+}
+
 /** A loaded RUL model: its metadata and batched inference on raw windows. */
 export interface RulModel {
   readonly metadata: RulModelMetadata;
-  /** `windows` holds `count` windows of `window x channels` float32 values, row-major, channels in metadata order. */
-  predict(windows: Float32Array, count: number): Promise<RulEstimate[]>;
+  /**
+   * `windows` holds `count` windows of `window x channels` float32 values, row-major, channels in metadata order.
+   * `history` is required when the model has history inputs and ignored otherwise.
+   */
+  predict(windows: Float32Array, count: number, history?: HistoryInputs): Promise<RulEstimate[]>;
   close(): Promise<void>;
 }
 
@@ -44,15 +57,35 @@ export async function loadOnnxRulModel(dir: string, metadataFile: string): Promi
     interOpNumThreads: 1,
     executionProviders: ['cpu'],
   });
-  const width = metadata.window * metadata.channels.length;
+  const channels = metadata.channels.length;
+  const width = metadata.window * channels;
+  const spec = metadata.history;
   return {
     metadata,
-    async predict(windows, count) {
+    async predict(windows, count, history) {
       if (windows.length !== count * width)
         throw new RangeError(`expected ${count * width} values for ${count} windows, got ${windows.length}`);
       if (count === 0) return [];
-      const input = new ort.Tensor('float32', windows, [count, metadata.window, metadata.channels.length]);
-      const result = await session.run({ [metadata.input.name]: input });
+      const feeds: Record<string, ort.Tensor> = {
+        [metadata.input.name]: new ort.Tensor('float32', windows, [count, metadata.window, channels]),
+      };
+      if (spec !== undefined) {
+        const startWidth = spec.start_readings * channels;
+        if (history === undefined)
+          throw new RangeError(`model ${metadata.name} needs history inputs (start, age)`);
+        if (history.start.length !== count * startWidth || history.age.length !== count)
+          throw new RangeError(
+            `expected ${count * startWidth} start values and ${count} ages for ${count} machines, got ` +
+              `${history.start.length} and ${history.age.length}`,
+          );
+        feeds[spec.start_input] = new ort.Tensor('float32', history.start, [
+          count,
+          spec.start_readings,
+          channels,
+        ]);
+        feeds[spec.age_input] = new ort.Tensor('float32', history.age, [count, 1]);
+      }
+      const result = await session.run(feeds);
       const data = result[metadata.output.name]!.data as Float32Array;
       const out: RulEstimate[] = [];
       for (let i = 0; i < count; i++) {

@@ -16,7 +16,12 @@ import {
   type Subscription,
 } from '@industrialmind/event-bus';
 import { createCapturedLogger } from '@industrialmind/logger/testing';
-import { FIXTURE_MODELS_DIR, FIXTURE_MODEL_NAME } from '@industrialmind/rul-forecasting/testing';
+import {
+  FIXTURE_HISTORY_MODELS_DIR,
+  FIXTURE_HISTORY_MODEL_NAME,
+  FIXTURE_MODELS_DIR,
+  FIXTURE_MODEL_NAME,
+} from '@industrialmind/rul-forecasting/testing';
 import { waitFor } from '@industrialmind/testing';
 import request from 'supertest';
 import { createService, type RulService } from './service';
@@ -138,6 +143,34 @@ describe('rul-api service', () => {
       .send({ model: 'rul-fixture', readings: rows.slice(0, 2) })
       .expect(200);
     expect(byName.body.readings_used).toBe(2);
+  });
+
+  it("feeds a model with history inputs the machine's first readings and age, from the stream or given readings", async () => {
+    const name = FIXTURE_HISTORY_MODEL_NAME;
+    const meta = JSON.parse(
+      await readFile(join(FIXTURE_HISTORY_MODELS_DIR, `${name}.json`), 'utf8'),
+    ) as object;
+    await copyFile(join(FIXTURE_HISTORY_MODELS_DIR, `${name}.onnx`), join(dir, `${name}.onnx`));
+    await writeFile(join(dir, `${name}.json`), JSON.stringify({ ...meta, machine_id_pattern: '^hmill-' }));
+    await waitFor(async () => (await request(sut.app).get(`/model?name=${name}`)).status === 200);
+    await publish(Array.from({ length: 10 }, (_, s) => reading('hmill-1', s)));
+    await drained();
+    await waitFor(() => predictions.some((p) => p.reading_id === 'hmill-1-r9'));
+    const followed = await request(sut.app).post('/forecast').send({ machine_id: 'hmill-1' }).expect(200);
+    expect(followed.body).toMatchObject({ model: name, readings_used: 5, age_readings: 10 });
+    const rows = Array.from({ length: 10 }, (_, s) => reading('hmill-1', s).readings);
+    const given = await request(sut.app).post('/forecast').send({ model: name, readings: rows }).expect(200);
+    expect(given.body.predicted_rul).toBe(followed.body.predicted_rul);
+    expect(given.body.confidence_interval).toEqual(followed.body.confidence_interval);
+    const published = predictions.find((p) => p.reading_id === 'hmill-1-r9')!;
+    expect(published.predicted_rul).toBe(followed.body.predicted_rul);
+    // The same last 5 readings without the machine's first ones and age are another input: another forecast.
+    const recentOnly = await request(sut.app)
+      .post('/forecast')
+      .send({ model: name, readings: rows.slice(-5) })
+      .expect(200);
+    expect(recentOnly.body.age_readings).toBe(5);
+    expect(recentOnly.body.predicted_rul).not.toBe(followed.body.predicted_rul);
   });
 
   it.each([

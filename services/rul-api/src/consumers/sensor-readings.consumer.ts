@@ -7,7 +7,12 @@ import {
 } from '@industrialmind/contracts';
 import { deadLetterRejected, type EventBus, type Subscription } from '@industrialmind/event-bus';
 import type { Logger } from '@industrialmind/logger';
-import { forecastBatch, type RulModel, type RulModelFolder } from '@industrialmind/rul-forecasting';
+import {
+  forecastBatch,
+  type MachineHistory,
+  type RulModel,
+  type RulModelFolder,
+} from '@industrialmind/rul-forecasting';
 import type { StreamState } from '../domain/stream-state';
 import { LogEvents } from '../log-events';
 import type { RulMetrics } from '../metrics';
@@ -57,7 +62,7 @@ export async function startReadingsConsumer(
       },
     },
     async (batch, ctx) => {
-      const due = new Map<RulModel, Array<{ reading: SensorReading; rows: readonly Float64Array[] }>>();
+      const due = new Map<RulModel, Array<{ reading: SensorReading; machine: MachineHistory }>>();
       const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) =>
         deadLetterRejected(ctx, message, rejected, rejectionReporter),
       );
@@ -74,12 +79,13 @@ export async function startReadingsConsumer(
           Date.parse(reading.timestamp),
         );
         if (!observed.due) continue;
-        const rows = [...state.history(reading.machine_id)!.rows];
+        const history = state.history(reading.machine_id)!;
+        const machine = { recent: [...history.rows], start: [...history.start], count: history.count };
         const list = due.get(model) ?? [];
         // A machine due twice in one batch keeps only its latest forecast.
         const existing = list.findIndex((d) => d.reading.machine_id === reading.machine_id);
         if (existing >= 0) list.splice(existing, 1);
-        list.push({ reading, rows });
+        list.push({ reading, machine });
         due.set(model, list);
       }
       const messages = [];
@@ -87,7 +93,7 @@ export async function startReadingsConsumer(
         const stop = metrics.inferenceDuration.startTimer({ source: 'stream' });
         const forecasts = await forecastBatch(
           model,
-          items.map((i) => i.rows),
+          items.map((i) => i.machine),
         );
         stop();
         for (let i = 0; i < items.length; i++) {

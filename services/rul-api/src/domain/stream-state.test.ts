@@ -30,6 +30,19 @@ describe(StreamState.name, () => {
     expect(sut.history('x')!.rows).toHaveLength(1);
   });
 
+  it('keeps the first readings and the count of a machine served by a model with history inputs', () => {
+    const sut = new StreamState({ publishEvery: 1, minReadings: 1, maxMachines: 10 });
+    const withHistory = { ...model, history: { start_readings: 2 } };
+    for (let i = 0; i < 6; i++) sut.observe('x', { a: i, b: 0 }, withHistory);
+    const h = sut.history('x')!;
+    expect(h.start.map((r) => r[0])).toEqual([0, 1]);
+    expect(h.rows.map((r) => r[0])).toEqual([3, 4, 5]);
+    expect(h.count).toBe(6);
+    // A window-only model keeps no start; switching to it starts the machine afresh.
+    sut.observe('x', { a: 9, b: 0 }, model);
+    expect(sut.history('x')).toMatchObject({ start: [], count: 1 });
+  });
+
   it('drops the least recently updated machine beyond maxMachines', () => {
     const sut = new StreamState({ publishEvery: 1, minReadings: 1, maxMachines: 2 });
     sut.observe('x', { a: 1, b: 1 }, model);

@@ -4,6 +4,8 @@ interface MachineState {
   model: string;
   lastMs: number;
   rows: Float64Array[];
+  /** The first readings kept, as many as the model's history inputs take (none for a window-only model). */
+  start: Float64Array[];
   sinceLast: number;
   count: number;
 }
@@ -21,6 +23,9 @@ export interface ObserveResult {
  * The recent readings of every machine, in its model's channel order, and when its next prediction is due.
  * Pure state (no I/O): the consumer and `POST /forecast {machine_id}` share it. A model swap with other channels
  * or window starts the machine afresh. Bounded: the least recently updated machine is dropped beyond `maxMachines`.
+ * For a model with history inputs it also keeps the machine's first readings and counts its readings (its age):
+ * both start when this process first sees the machine, so they describe its life only if the stream began with
+ * the machine's first reading (a replay from the start, or a service that has followed it since).
  */
 export class StreamState {
   private readonly machines = new Map<string, MachineState>();
@@ -30,10 +35,17 @@ export class StreamState {
   observe(
     machineId: string,
     readings: Readonly<Record<string, number>>,
-    model: { name: string; channels: readonly string[]; window: number; sample_interval_ms?: number },
+    model: {
+      name: string;
+      channels: readonly string[];
+      window: number;
+      sample_interval_ms?: number;
+      history?: { start_readings: number };
+    },
     timestampMs = 0,
   ): ObserveResult {
-    const key = `${model.name}|${model.window}|${model.channels.join(',')}`;
+    const startReadings = model.history?.start_readings ?? 0;
+    const key = `${model.name}|${model.window}|${startReadings}|${model.channels.join(',')}`;
     let state = this.machines.get(machineId);
     if (state && state.model !== key) state = undefined;
     // A model trained on one reading per N minutes sees the stream at that step: keep a reading once N has passed
@@ -51,7 +63,7 @@ export class StreamState {
       if (this.machines.size >= this.options.maxMachines && !this.machines.has(machineId)) {
         this.machines.delete(this.machines.keys().next().value as string);
       }
-      state = { model: key, lastMs: timestampMs, rows: [], sinceLast: 0, count: 0 };
+      state = { model: key, lastMs: timestampMs, rows: [], start: [], sinceLast: 0, count: 0 };
     }
     // Re-insert: Map order is least recently updated first.
     this.machines.delete(machineId);
@@ -59,6 +71,7 @@ export class StreamState {
     state.lastMs = timestampMs;
     state.rows.push(values);
     if (state.rows.length > model.window) state.rows.shift();
+    if (state.start.length < startReadings) state.start.push(values);
     state.count += 1;
     state.sinceLast += 1;
     const due =
@@ -68,10 +81,19 @@ export class StreamState {
     return { due, missing };
   }
 
-  /** The machine's recent readings (oldest first), if it has any under a model named `model`. */
-  history(machineId: string): { model: string; rows: readonly Float64Array[] } | undefined {
+  /**
+   * The machine's recent readings (oldest first), if it has any under a model named `model`; its first readings
+   * (`start`, for a model with history inputs) and the number of readings seen (`count`).
+   */
+  history(
+    machineId: string,
+  ):
+    | { model: string; rows: readonly Float64Array[]; start: readonly Float64Array[]; count: number }
+    | undefined {
     const state = this.machines.get(machineId);
-    return state ? { model: state.model.split('|')[0]!, rows: state.rows } : undefined;
+    return state
+      ? { model: state.model.split('|')[0]!, rows: state.rows, start: state.start, count: state.count }
+      : undefined;
   }
 
   get size(): number {

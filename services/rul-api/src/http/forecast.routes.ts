@@ -1,6 +1,12 @@
 import { AppError, ErrorCode } from '@industrialmind/errors';
 import { validate } from '@industrialmind/http';
-import { forecastBatch, toVector, type RulModel, type RulModelFolder } from '@industrialmind/rul-forecasting';
+import {
+  forecastBatch,
+  toVector,
+  type MachineHistory,
+  type RulModel,
+  type RulModelFolder,
+} from '@industrialmind/rul-forecasting';
 import { Router } from 'express';
 import type { StreamState } from '../domain/stream-state';
 import type { RulMetrics } from '../metrics';
@@ -52,15 +58,17 @@ export function forecastRouter(deps: ForecastRoutesDeps): Router {
   router.post('/forecast', validate({ body: ForecastBody }), async (req, res) => {
     const body = req.body;
     let model: RulModel;
-    let rows: Float64Array[];
+    let machine: MachineHistory;
     if (body.readings !== undefined) {
       model = chooseModel(deps, body);
       const { channels } = model.metadata;
-      rows = body.readings.map((readings, i) => {
+      const rows = body.readings.map((readings, i) => {
         const { values, missing } = toVector(readings, channels);
         if (missing.length > 0) throw invalid(`readings.${i}`, `is missing channel(s) ${missing.join(', ')}`);
         return values;
       });
+      // Given readings are the machine's history from its first reading (what a model with history inputs needs).
+      machine = { recent: rows, start: rows, count: rows.length };
     } else {
       const history = deps.state.history(body.machine_id!);
       if (!history || history.rows.length === 0)
@@ -68,16 +76,18 @@ export function forecastRouter(deps: ForecastRoutesDeps): Router {
       const found = deps.models.byName(history.model);
       if (!found) throw new AppError(ErrorCode.NOT_FOUND, `the model of machine ${body.machine_id} is gone`);
       model = found;
-      rows = [...history.rows];
+      machine = { recent: [...history.rows], start: [...history.start], count: history.count };
     }
     const stop = deps.metrics.inferenceDuration.startTimer({ source: 'http' });
-    const [forecast] = await forecastBatch(model, [rows]);
+    const [forecast] = await forecastBatch(model, [machine]);
     stop();
     res.json({
       ...(body.machine_id ? { machine_id: body.machine_id } : {}),
       machine_type: model.metadata.machine_type,
       model: model.metadata.name,
-      readings_used: Math.min(rows.length, model.metadata.window),
+      readings_used: Math.min(machine.recent.length, model.metadata.window),
+      // A model with history inputs also used the machine's age: readings since its first one.
+      ...(model.metadata.history ? { age_readings: machine.count } : {}),
       ...forecast,
     });
   });

@@ -41,7 +41,10 @@ export const ForecastBody = z
     machine_id: IdentifierSchema.optional(),
     machine_type: MachineTypeNameSchema.optional(),
     model: z.string().min(1).max(128).optional().describe('Name of the model to use (GET /model lists them)'),
-    readings: ReadingsList.optional(),
+    readings: ReadingsList.optional().describe(
+      'Readings, oldest first. For a model with history inputs (GET /model shows `history`), from the ' +
+        "machine's first reading: its first readings and their number (its age) are inputs too",
+    ),
   })
   .strict()
   .superRefine((body, ctx) => {
