@@ -69,7 +69,8 @@ export function phm08Term(predicted: number, truth: number): number {
 }
 
 /**
- * One forecast per engine of a C-MAPSS test file from all its rows (the model uses its last `window`), through
+ * One forecast per engine of a C-MAPSS test file from all its rows (the model uses its last `window`, and a model
+ * with history inputs also the engine's first readings and its number of cycles), through
  * the service's own path: the C-MAPSS replay parser, the model rul-api would select for the machine ids
  * (`cmapss-fd00n-test-<unit>`), and `forecastBatch`.
  */
