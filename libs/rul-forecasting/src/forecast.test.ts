@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forecastBatch, toVector } from './forecast';
 import { loadOnnxRulModel, type RulModel } from './model';
@@ -104,6 +105,24 @@ describe(`${forecastBatch.name} with history inputs`, () => {
       { recent: whole.slice(-5), start: whole.slice(0, 3), count: whole.length + 40 },
     ]);
     expect(older!.predicted_rul).not.toEqual(fromWhole!.predicted_rul);
+  });
+
+  it('refuses to load when the metadata and the graph disagree on the inputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rul-history-'));
+    try {
+      const meta = JSON.parse(readFileSync(join(DIR, 'rul-fixture-history.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      copyFileSync(join(DIR, 'rul-fixture-history.onnx'), join(dir, 'rul-fixture-history.onnx'));
+      const { history: _history, ...withoutHistory } = meta;
+      writeFileSync(join(dir, 'm.json'), JSON.stringify(withoutHistory));
+      await expect(loadOnnxRulModel(dir, 'm.json')).rejects.toThrow(
+        'rul-fixture-history.onnx takes inputs window, start, age, metadata names window',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to run without its history inputs or with the wrong sizes', async () => {

@@ -57,6 +57,18 @@ export async function loadOnnxRulModel(dir: string, metadataFile: string): Promi
     interOpNumThreads: 1,
     executionProviders: ['cpu'],
   });
+  // The metadata must name exactly the graph's inputs: a model with history inputs described without them (or
+  // the reverse) would otherwise load and then fail on every forecast.
+  const expected = [metadata.input.name];
+  if (metadata.history) expected.push(metadata.history.start_input, metadata.history.age_input);
+  const actual = [...session.inputNames];
+  if (actual.length !== expected.length || expected.some((name) => !actual.includes(name))) {
+    await session.release();
+    throw new AppError(
+      ErrorCode.VALIDATION_FAILED,
+      `model ${metadata.name}: ${metadata.onnx_file} takes inputs ${actual.join(', ')}, metadata names ${expected.join(', ')}`,
+    );
+  }
   const channels = metadata.channels.length;
   const width = metadata.window * channels;
   const spec = metadata.history;
