@@ -19,6 +19,7 @@ import { requireKafka, testKafkaBrokers } from '@industrialmind/event-bus/testin
 import { createCapturedLogger } from '@industrialmind/logger/testing';
 import { parseCmapss, toReplayRecord } from '@industrialmind/simulation';
 import { uniqueName, waitFor } from '@industrialmind/testing';
+import request from 'supertest';
 import { DEFAULT_MODELS_DIR } from '../src/config';
 import { createService, type RulService } from '../src/service';
 
@@ -37,7 +38,9 @@ function datasetDir(): string | undefined {
 }
 
 interface ModelMeta {
+  name: string;
   model_version: string;
+  history?: { start_readings: number };
   window: number;
   normalisation: { condition_centroids: number[][]; mean: number[][]; sensor_channels: string[] };
   channels: string[];
@@ -173,6 +176,18 @@ describe('rul-api end to end (Kafka)', () => {
         model_version: meta.model_version,
       });
     }
+    // The stream state (window, first readings, age) gives the forecast the engine's whole history gives.
+    const given = await request(sut.app)
+      .post('/forecast')
+      .send({ model: meta.name, readings: readings.slice(0, dueAt(readings.length)).map((r) => r.readings) })
+      .expect(200);
+    expect(given.body.predicted_rul).toBe(last.predicted_rul);
+    expect(given.body.confidence_interval).toEqual(last.confidence_interval);
+    const followed = await request(sut.app)
+      .post('/forecast')
+      .send({ machine_id: readings[0]!.machine_id })
+      .expect(200);
+    if (meta.history) expect(followed.body.age_readings).toBe(readings.length);
     if (real) {
       // Run to failure: the engine fails PUBLISH_EVERY cycles or less after `lastDue`.
       expect(last.predicted_rul).toBeLessThan(first.predicted_rul);
