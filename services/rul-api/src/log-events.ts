@@ -5,4 +5,6 @@ export const LogEvents = {
   publishRetried: 'rul.publish.retried',
   noModel: 'rul.reading.no_model',
   modelsEmpty: 'rul.models.empty',
+  historyLookupFailed: 'rul.history.lookup_failed',
+  historyStoreMissing: 'rul.history.store_missing',
 } as const;

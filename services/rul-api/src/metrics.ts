@@ -8,6 +8,7 @@ export interface RulMetrics {
   predictedRul: Histogram<'model'>;
   modelChanges: Counter<'type'>;
   machinesTracked: Gauge;
+  historyLookups: Counter<'result'>;
 }
 
 /** The service's metrics, registered on the app's registry (so /metrics shows them with the RED metrics). */
@@ -49,6 +50,14 @@ export function createRulMetrics(registry: Registry, machines: () => number): Ru
       name: 'rul_model_changes_total',
       help: 'Models loaded, removed or failed to load from the models folder',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    historyLookups: new Counter({
+      name: 'rul_history_lookups_total',
+      help:
+        'Machines first seen by this process under a model with history inputs, looked up in the time-series store: ' +
+        'found (past readings), none (a new machine) or failed (followed from the next reading)',
+      labelNames: ['result'],
       registers: [registry],
     }),
     machinesTracked: new Gauge({

@@ -23,6 +23,7 @@ import {
   FIXTURE_MODEL_NAME,
 } from '@industrialmind/rul-forecasting/testing';
 import { waitFor } from '@industrialmind/testing';
+import { createEmbeddedTimeSeriesStore, type TimeSeriesStore } from '@industrialmind/timeseries-store';
 import request from 'supertest';
 import { createService, type RulService } from './service';
 
@@ -260,5 +261,80 @@ describe('rul-api service', () => {
     const res = await request(sut.app).post('/forecast').send({ machine_id: 'mill-6' }).expect(200);
     expect(res.body.readings_used).toBe(5);
     expect(predictions).toHaveLength(1);
+  });
+
+  describe("with the time-series store as the machines' past", () => {
+    const name = FIXTURE_HISTORY_MODEL_NAME;
+    let other: RulService | undefined;
+    afterEach(async () => {
+      await other?.stop();
+      other = undefined;
+    });
+
+    async function startWith(history: TimeSeriesStore): Promise<RulService> {
+      const meta = JSON.parse(
+        await readFile(join(FIXTURE_HISTORY_MODELS_DIR, `${name}.json`), 'utf8'),
+      ) as object;
+      await copyFile(join(FIXTURE_HISTORY_MODELS_DIR, `${name}.onnx`), join(dir, `${name}.onnx`));
+      await writeFile(join(dir, `${name}.json`), JSON.stringify({ ...meta, machine_id_pattern: '^hmill-' }));
+      await sut.stop();
+      other = createService({
+        settings: { ...settings, groupId: 'rul-api-2' },
+        models: { dir, pollMs: 0 },
+        logger: captured.logger,
+        ports: { bus, history },
+      });
+      await other.start();
+      return other;
+    }
+
+    it('gives a machine first seen mid-life its stored first readings and age (as after a restart)', async () => {
+      const store = createEmbeddedTimeSeriesStore();
+      const past = Array.from({ length: 20 }, (_, s) => reading('hmill-2', s));
+      await store.writePoints(
+        past.map((r) => ({
+          machineId: r.machine_id,
+          machineType: r.machine_type,
+          location: '',
+          timestampMs: Date.parse(r.timestamp),
+          fields: r.readings,
+        })),
+      );
+      const svc = await startWith(store);
+      await publish(Array.from({ length: 10 }, (_, s) => reading('hmill-2', 20 + s)));
+      await waitFor(() => predictions.some((p) => p.reading_id === 'hmill-2-r29'));
+      const followed = await request(svc.app).post('/forecast').send({ machine_id: 'hmill-2' }).expect(200);
+      expect(followed.body.age_readings).toBe(30);
+      // The same as the machine's whole history: first readings from the store, the window from the stream.
+      const whole = Array.from({ length: 30 }, (_, s) => reading('hmill-2', s).readings);
+      const given = await request(svc.app)
+        .post('/forecast')
+        .send({ model: name, readings: whole })
+        .expect(200);
+      expect(followed.body.predicted_rul).toBe(given.body.predicted_rul);
+      expect(predictions.find((p) => p.reading_id === 'hmill-2-r29')!.predicted_rul).toBe(
+        given.body.predicted_rul,
+      );
+      const metrics = (await request(svc.app).get('/metrics')).text;
+      expect(metrics).toMatch(/rul_history_lookups_total\{result="found"[^}]*\} 1/);
+      await store.close();
+    });
+
+    it('follows a machine from the next reading when the store cannot answer, and says so', async () => {
+      const down = () => Promise.reject(new Error('store down'));
+      const broken = createEmbeddedTimeSeriesStore();
+      broken.queryRange = down;
+      broken.countPoints = down;
+      const svc = await startWith(broken);
+      await publish(Array.from({ length: 10 }, (_, s) => reading('hmill-3', s)));
+      await waitFor(() => predictions.some((p) => p.reading_id === 'hmill-3-r9'));
+      const followed = await request(svc.app).post('/forecast').send({ machine_id: 'hmill-3' }).expect(200);
+      expect(followed.body.age_readings).toBe(10);
+      const metrics = (await request(svc.app).get('/metrics')).text;
+      expect(metrics).toMatch(/rul_history_lookups_total\{result="failed"[^}]*\} 1/);
+      expect(captured.lines().some((l) => JSON.stringify(l).includes('rul.history.lookup_failed'))).toBe(
+        true,
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@ import { createDefaultMachineTypeRegistry, type MachineTypeRegistry } from '@ind
 import type { EventBus, Subscription } from '@industrialmind/event-bus';
 import { createMetricsRegistry, type IdentifyFn } from '@industrialmind/http';
 import type { Logger } from '@industrialmind/logger';
+import type { TimeSeriesStore } from '@industrialmind/timeseries-store';
 import { RulModelFolder, type RulModel } from '@industrialmind/rul-forecasting';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
@@ -37,7 +38,12 @@ export function createService(deps: {
   settings: RulSettings;
   models: { dir: string; pollMs: number; load?: (dir: string, file: string) => Promise<RulModel> };
   logger: Logger;
-  ports: { bus: EventBus };
+  /**
+   * `history`: the time-series store ingestion writes to, read (never written) for the past readings of machines
+   * served by a model with history inputs. Optional: without it such a machine is followed from the first
+   * reading this process sees.
+   */
+  ports: { bus: EventBus; history?: TimeSeriesStore };
   machineTypes?: MachineTypeRegistry;
   registry?: Registry;
   identify?: IdentifyFn;
@@ -78,13 +84,37 @@ export function createService(deps: {
           'no model loaded yet; readings are skipped until one appears',
         );
       models.start();
+      if (ports.history) {
+        // Not fatal: a store that is down only costs history lookups, which degrade one machine at a time.
+        await ports.history
+          .connect()
+          .catch((err: unknown) =>
+            logger.warn(
+              { event: LogEvents.historyLookupFailed, err },
+              'time-series store unreachable at start; history lookups will be retried per machine',
+            ),
+          );
+      } else if (models.list().some((m) => m.metadata.history !== undefined)) {
+        logger.warn(
+          { event: LogEvents.historyStoreMissing },
+          'a model has history inputs but no time-series store is configured: machines are followed from the first reading seen',
+        );
+      }
       await ports.bus.connect();
       await ports.bus.ensureTopics([
         { topic: settings.inputTopic, partitions: settings.topicPartitions },
         { topic: settings.outputTopic, partitions: settings.topicPartitions },
       ]);
       subscription = await startReadingsConsumer(
-        { bus: ports.bus, models, state, machineTypes, logger, metrics },
+        {
+          bus: ports.bus,
+          models,
+          state,
+          machineTypes,
+          logger,
+          metrics,
+          ...(ports.history ? { history: ports.history } : {}),
+        },
         settings,
       );
       ready = true;

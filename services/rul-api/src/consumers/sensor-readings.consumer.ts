@@ -13,6 +13,8 @@ import {
   type RulModel,
   type RulModelFolder,
 } from '@industrialmind/rul-forecasting';
+import type { TimeSeriesStore } from '@industrialmind/timeseries-store';
+import { lookupHistory } from '../domain/history-lookup';
 import type { StreamState } from '../domain/stream-state';
 import { LogEvents } from '../log-events';
 import type { RulMetrics } from '../metrics';
@@ -24,6 +26,12 @@ export interface ReadingsConsumerDeps {
   machineTypes: MachineTypeRegistry;
   logger: Logger;
   metrics: RulMetrics;
+  /**
+   * Where a machine's past readings are (the time-series store): a model with history inputs gets the first
+   * readings and the count of a machine this process has not followed from its first reading. Absent: the machine
+   * is taken to start with the first reading this process sees.
+   */
+  history?: Pick<TimeSeriesStore, 'queryRange' | 'countPoints'>;
 }
 
 export interface ReadingsConsumerOptions {
@@ -71,6 +79,28 @@ export async function startReadingsConsumer(
         if (!model) {
           metrics.readingsWithoutModel.inc({ machine_type: reading.machine_type });
           continue;
+        }
+        const spec = model.metadata.history;
+        if (spec && deps.history && state.isNew(reading.machine_id, model.metadata)) {
+          const beforeMs = Date.parse(reading.timestamp);
+          try {
+            const past = await lookupHistory(
+              deps.history,
+              reading.machine_id,
+              model.metadata.channels,
+              spec.start_readings,
+              beforeMs,
+            );
+            state.seed(reading.machine_id, model.metadata, past);
+            metrics.historyLookups.inc({ result: past.count > 0 ? 'found' : 'none' });
+          } catch (err) {
+            // Degrade, never block the stream on the store: the machine starts from this reading (looks younger).
+            metrics.historyLookups.inc({ result: 'failed' });
+            logger.warn(
+              { event: LogEvents.historyLookupFailed, machine_id: reading.machine_id, err },
+              'could not read the machine past from the time-series store; following it from this reading',
+            );
+          }
         }
         const observed = state.observe(
           reading.machine_id,

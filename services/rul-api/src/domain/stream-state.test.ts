@@ -43,6 +43,25 @@ describe(StreamState.name, () => {
     expect(sut.history('x')).toMatchObject({ start: [], count: 1 });
   });
 
+  it('starts a machine seeded from its past: first readings and count, window from the stream', () => {
+    const sut = new StreamState({ publishEvery: 2, minReadings: 3, maxMachines: 10 });
+    const withHistory = { ...model, history: { start_readings: 2 } };
+    expect(sut.isNew('x', withHistory)).toBe(true);
+    sut.seed('x', withHistory, {
+      start: [Float64Array.of(7, 0), Float64Array.of(8, 0), Float64Array.of(9, 0)],
+      count: 40,
+    });
+    expect(sut.isNew('x', withHistory)).toBe(false);
+    // Due only once the window has minReadings of its own, however old the machine is.
+    const due = Array.from({ length: 4 }, (_, i) => sut.observe('x', { a: i, b: 0 }, withHistory).due);
+    expect(due).toEqual([false, false, true, false]);
+    expect(sut.history('x')).toMatchObject({ count: 44 });
+    expect(sut.history('x')!.start.map((r) => r[0])).toEqual([7, 8]);
+    // A machine that already has state is not seeded again.
+    sut.seed('x', withHistory, { start: [], count: 1 });
+    expect(sut.history('x')!.count).toBe(44);
+  });
+
   it('drops the least recently updated machine beyond maxMachines', () => {
     const sut = new StreamState({ publishEvery: 1, minReadings: 1, maxMachines: 2 });
     sut.observe('x', { a: 1, b: 1 }, model);

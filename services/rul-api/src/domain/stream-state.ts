@@ -10,6 +10,18 @@ interface MachineState {
   count: number;
 }
 
+/** What `observe` needs of a model: its metadata's name, channels, window, time step and history inputs. */
+export interface StreamModel {
+  name: string;
+  channels: readonly string[];
+  window: number;
+  sample_interval_ms?: number;
+  history?: { start_readings: number };
+}
+
+const keyOf = (model: StreamModel): string =>
+  `${model.name}|${model.window}|${model.history?.start_readings ?? 0}|${model.channels.join(',')}`;
+
 export interface ObserveResult {
   /** A prediction is due now (cadence reached and enough readings seen). */
   due: boolean;
@@ -35,17 +47,11 @@ export class StreamState {
   observe(
     machineId: string,
     readings: Readonly<Record<string, number>>,
-    model: {
-      name: string;
-      channels: readonly string[];
-      window: number;
-      sample_interval_ms?: number;
-      history?: { start_readings: number };
-    },
+    model: StreamModel,
     timestampMs = 0,
   ): ObserveResult {
     const startReadings = model.history?.start_readings ?? 0;
-    const key = `${model.name}|${model.window}|${startReadings}|${model.channels.join(',')}`;
+    const key = keyOf(model);
     let state = this.machines.get(machineId);
     if (state && state.model !== key) state = undefined;
     // A model trained on one reading per N minutes sees the stream at that step: keep a reading once N has passed
@@ -75,10 +81,38 @@ export class StreamState {
     state.count += 1;
     state.sinceLast += 1;
     const due =
-      state.count >= Math.min(this.options.minReadings, model.window) &&
+      // Readings in the window, not the machine's count: a machine seeded from its past still needs them.
+      state.rows.length >= Math.min(this.options.minReadings, model.window) &&
       state.sinceLast >= this.options.publishEvery;
     if (due) state.sinceLast = 0;
     return { due, missing };
+  }
+
+  /** Whether the machine has no state under this model yet (its next reading would start it afresh). */
+  isNew(machineId: string, model: StreamModel): boolean {
+    return this.machines.get(machineId)?.model !== keyOf(model);
+  }
+
+  /**
+   * Starts a machine from what is known of its past (`lookupHistory`, from the time-series store): its first
+   * readings, in the model's channel order, and how many readings it had before the next one observed. Its window
+   * fills from the stream. Ignored for a machine that already has state under this model.
+   */
+  seed(machineId: string, model: StreamModel, past: { start: Float64Array[]; count: number }): void {
+    if (!this.isNew(machineId, model)) return;
+    if (this.machines.size >= this.options.maxMachines && !this.machines.has(machineId)) {
+      this.machines.delete(this.machines.keys().next().value as string);
+    }
+    this.machines.delete(machineId);
+    const start = past.start.slice(0, model.history?.start_readings ?? 0);
+    this.machines.set(machineId, {
+      model: keyOf(model),
+      lastMs: Number.NEGATIVE_INFINITY,
+      rows: [],
+      start,
+      sinceLast: 0,
+      count: past.count,
+    });
   }
 
   /**
