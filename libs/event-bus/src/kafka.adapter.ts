@@ -55,6 +55,9 @@ export interface KafkaEventBusOptions {
   logger?: BusLogger;
 }
 
+/** Attempts of `ensureTopics` when the broker answers a retriable error; waits 100, 200, 400, 800 ms between. */
+export const ENSURE_TOPICS_ATTEMPTS = 5;
+const ENSURE_TOPICS_BACKOFF_MS = 100;
 /** Our knobs' defaults, chosen for ~1 kB-or-smaller readings at tens of thousands per second. */
 const DEFAULTS = {
   compression: 'gzip' as const,
@@ -181,16 +184,26 @@ export class KafkaEventBus implements EventBus {
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     const admin = await this.ready().then(() => this.admin!);
-    try {
-      const existing = new Set(await admin.listTopics());
-      const wanted = specs.flatMap((s) => [
-        { topic: s.topic, numPartitions: s.partitions ?? -1 },
-        { topic: dlqTopicOf(s.topic), numPartitions: s.partitions ?? -1 },
-      ]);
-      const missing = wanted.filter((t) => !existing.has(t.topic));
-      if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
-    } catch (err) {
-      throw translate(err, 'create topics');
+    const wanted = specs.flatMap((s) => [
+      { topic: s.topic, numPartitions: s.partitions ?? -1 },
+      { topic: dlqTopicOf(s.topic), numPartitions: s.partitions ?? -1 },
+    ]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = wanted.filter((t) => !existing.has(t.topic));
+        if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+        return;
+      } catch (err) {
+        // A broker that has just started can answer a retriable error (e.g. UNKNOWN_TOPIC_OR_PARTITION while the
+        // new topics' metadata propagates): look again, a bounded number of times, before giving up.
+        if (
+          (err as { retriable?: boolean } | undefined)?.retriable !== true ||
+          attempt >= ENSURE_TOPICS_ATTEMPTS
+        )
+          throw translate(err, 'create topics');
+        await new Promise((resolve) => setTimeout(resolve, ENSURE_TOPICS_BACKOFF_MS * 2 ** (attempt - 1)));
+      }
     }
   }
 
