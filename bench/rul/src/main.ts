@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INHERITED_ENV } from './config';
+import { DEPLOYED_NODE_FLAGS } from './flags';
 import { runLoad, type LatencyStats } from './load';
 import { buildBodies, type ModelInfo } from './workload';
 
@@ -23,15 +24,16 @@ Options:
   --model NAME    model to forecast with (default rul-cmapss-fd001)
   --readings N    readings per request (default: the model's window)
   --json FILE     also write the results as JSON
+  --server-flags "FLAGS"  node/V8 flags of the rul-api process (default as deployed: ${DEPLOYED_NODE_FLAGS})
   -h, --help      this text
 
 Example:
   bin/industrialmind bench rul --rate 200 --duration 20 --rounds 3
 `;
 
-async function startService(): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startService(flags: string): Promise<{ port: number; stop: () => Promise<void> }> {
   const main = require.resolve('@industrialmind/rul-api/main');
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...flags.split(/\s+/).filter(Boolean), main], {
     env: { ...INHERITED_ENV, PROFILE: 'lite', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       model: { type: 'string', default: 'rul-cmapss-fd001' },
       readings: { type: 'string' },
       json: { type: 'string' },
+      'server-flags': { type: 'string', default: DEPLOYED_NODE_FLAGS },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
     ['rounds', rounds],
   ] as const)
     if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
-  const service = await startService();
+  const service = await startService(values['server-flags']);
   try {
     await waitReady(service.port);
     const info = (await (
@@ -126,7 +129,7 @@ async function main(): Promise<void> {
       durationSec: 3,
     });
     process.stdout.write(
-      `rul-api ${info.model_version}, ${readings} readings x ${info.channels.length} channels per request, ${rate} req/s, ${duration} s per phase\n\n` +
+      `rul-api ${info.model_version}, ${readings} readings x ${info.channels.length} channels per request, ${rate} req/s, ${duration} s per phase, server flags "${values['server-flags']}"\n\n` +
         `round phase          p50 ms  p90 ms  p99 ms  max ms  req/s errors\n`,
     );
     const results: Array<{ round: number; baseline: LatencyStats; forecast: LatencyStats }> = [];
@@ -164,7 +167,15 @@ async function main(): Promise<void> {
       writeFileSync(
         values.json,
         JSON.stringify(
-          { model: info.model_version, rate, duration, readings, results, median: { p50, p99, baseP99 } },
+          {
+            model: info.model_version,
+            serverFlags: values['server-flags'],
+            rate,
+            duration,
+            readings,
+            results,
+            median: { p50, p99, baseP99 },
+          },
           null,
           2,
         ),
