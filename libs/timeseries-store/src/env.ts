@@ -37,19 +37,36 @@ export const timeSeriesStoreEnv = {
     .describe('lite profile: points kept per machine by the embedded store (oldest dropped first)'),
 };
 
+/** The part of {@link timeSeriesStoreEnv} a service that only reads the store needs (no write or retention knobs). */
+export const timeSeriesStoreReadEnv = {
+  INFLUX_URL: timeSeriesStoreEnv.INFLUX_URL,
+  INFLUX_TOKEN: timeSeriesStoreEnv.INFLUX_TOKEN,
+  INFLUX_ORG: timeSeriesStoreEnv.INFLUX_ORG,
+  INFLUX_BUCKET: timeSeriesStoreEnv.INFLUX_BUCKET,
+  INFLUX_TIMEOUT_MS: timeSeriesStoreEnv.INFLUX_TIMEOUT_MS,
+};
+
 export interface TimeSeriesStoreEnv {
   INFLUX_URL?: string | undefined;
   INFLUX_TOKEN?: string | undefined;
   INFLUX_ORG?: string | undefined;
   INFLUX_BUCKET?: string | undefined;
   INFLUX_TIMEOUT_MS: number;
-  INFLUX_WRITE_BATCH_POINTS: number;
-  TIMESERIES_RETENTION_POINTS: number;
+  /** Absent for a service that only reads (the adapter default applies). */
+  INFLUX_WRITE_BATCH_POINTS?: number | undefined;
+  /** Absent for a service that only reads (the embedded store's default applies). */
+  TIMESERIES_RETENTION_POINTS?: number | undefined;
 }
 
 /** Picks the adapter for the profile and checks the variables that only the full profile needs. */
 export function timeSeriesStoreConfigFromEnv(profile: Profile, e: TimeSeriesStoreEnv): TimeSeriesStoreConfig {
-  if (profile === 'lite') return { backend: 'embedded', maxPointsPerMachine: e.TIMESERIES_RETENTION_POINTS };
+  if (profile === 'lite')
+    return {
+      backend: 'embedded',
+      ...(e.TIMESERIES_RETENTION_POINTS !== undefined
+        ? { maxPointsPerMachine: e.TIMESERIES_RETENTION_POINTS }
+        : {}),
+    };
   const problems: Array<{ key: string; message: string }> = [];
   if (!e.INFLUX_URL) problems.push({ key: 'INFLUX_URL', message: 'is required when PROFILE=full' });
   if (!e.INFLUX_BUCKET) problems.push({ key: 'INFLUX_BUCKET', message: 'is required when PROFILE=full' });
@@ -61,6 +78,6 @@ export function timeSeriesStoreConfigFromEnv(profile: Profile, e: TimeSeriesStor
     ...(e.INFLUX_TOKEN ? { token: e.INFLUX_TOKEN } : {}),
     ...(e.INFLUX_ORG ? { org: e.INFLUX_ORG } : {}),
     timeoutMs: e.INFLUX_TIMEOUT_MS,
-    writeBatchPoints: e.INFLUX_WRITE_BATCH_POINTS,
+    ...(e.INFLUX_WRITE_BATCH_POINTS !== undefined ? { writeBatchPoints: e.INFLUX_WRITE_BATCH_POINTS } : {}),
   };
 }

@@ -16,4 +16,9 @@ export {
   type InfluxTimeSeriesStoreOptions,
 } from './influx.adapter';
 export { createTimeSeriesStore, type TimeSeriesStoreConfig } from './factory';
-export { timeSeriesStoreEnv, timeSeriesStoreConfigFromEnv, type TimeSeriesStoreEnv } from './env';
+export {
+  timeSeriesStoreEnv,
+  timeSeriesStoreReadEnv,
+  timeSeriesStoreConfigFromEnv,
+  type TimeSeriesStoreEnv,
+} from './env';

@@ -14,6 +14,8 @@ describe(readConfig.name, () => {
       url: 'http://127.0.0.1:8086',
       bucket: 'readings/autogen',
     });
+    // Read only: no write batching set, the adapter's default stays.
+    expect(withStore.history).not.toHaveProperty('writeBatchPoints');
     expect(readConfig(full).history).toBeUndefined();
     expect(readConfig({ PROFILE: 'lite', INFLUX_URL: 'http://127.0.0.1:8086' }).history).toBeUndefined();
   });

@@ -9,7 +9,7 @@ import {
 } from '@industrialmind/config';
 import { TOPICS } from '@industrialmind/contracts';
 import { eventBusConfigFromEnv, eventBusEnv } from '@industrialmind/event-bus';
-import { timeSeriesStoreConfigFromEnv, timeSeriesStoreEnv } from '@industrialmind/timeseries-store';
+import { timeSeriesStoreConfigFromEnv, timeSeriesStoreReadEnv } from '@industrialmind/timeseries-store';
 
 /** The committed default models (services/rul-api/models), resolved from dist/ or src/. */
 export const DEFAULT_MODELS_DIR = join(__dirname, '..', 'models');
@@ -53,14 +53,11 @@ const schema = envSchema(
       .describe('Machines whose recent readings are kept in memory (least recently updated dropped)'),
     ...eventBusEnv,
     // Read-only use: a token with read access to the bucket is enough (least privilege).
-    INFLUX_URL: timeSeriesStoreEnv.INFLUX_URL.describe(
+    ...timeSeriesStoreReadEnv,
+    INFLUX_URL: timeSeriesStoreReadEnv.INFLUX_URL.describe(
       'InfluxDB the readings are stored in (ingestion writes them): with PROFILE=full, machines served by a model ' +
         'with history inputs get their first readings and age from it after a restart; unset: no lookup',
     ),
-    INFLUX_TOKEN: timeSeriesStoreEnv.INFLUX_TOKEN,
-    INFLUX_ORG: timeSeriesStoreEnv.INFLUX_ORG,
-    INFLUX_BUCKET: timeSeriesStoreEnv.INFLUX_BUCKET,
-    INFLUX_TIMEOUT_MS: timeSeriesStoreEnv.INFLUX_TIMEOUT_MS,
   },
   (e) => ({
     ...serviceSettings(e),
@@ -76,15 +73,7 @@ const schema = envSchema(
     },
     eventBus: eventBusConfigFromEnv(e.PROFILE, e, 'rul-api'),
     // Only an external store holds a machine's past: the lite profile's embedded one would start empty here.
-    history:
-      e.PROFILE === 'full' && e.INFLUX_URL
-        ? // rul-api only reads: the write and retention settings of the shared helper do not apply.
-          timeSeriesStoreConfigFromEnv(e.PROFILE, {
-            ...e,
-            INFLUX_WRITE_BATCH_POINTS: 1,
-            TIMESERIES_RETENTION_POINTS: 100,
-          })
-        : undefined,
+    history: e.PROFILE === 'full' && e.INFLUX_URL ? timeSeriesStoreConfigFromEnv(e.PROFILE, e) : undefined,
   }),
 );
 

@@ -290,7 +290,10 @@ describe('rul-api service', () => {
 
     it('gives a machine first seen mid-life its stored first readings and age (as after a restart)', async () => {
       const store = createEmbeddedTimeSeriesStore();
-      const past = Array.from({ length: 20 }, (_, s) => reading('hmill-2', s));
+      const past = [
+        ...Array.from({ length: 20 }, (_, s) => reading('hmill-2', s)),
+        ...Array.from({ length: 7 }, (_, s) => reading('hmill-4', s)),
+      ];
       await store.writePoints(
         past.map((r) => ({
           machineId: r.machine_id,
@@ -301,10 +304,15 @@ describe('rul-api service', () => {
         })),
       );
       const svc = await startWith(store);
-      await publish(Array.from({ length: 10 }, (_, s) => reading('hmill-2', 20 + s)));
+      // Both machines first seen in one batch: looked up together.
+      await publish(
+        Array.from({ length: 10 }, (_, s) => [reading('hmill-2', 20 + s), reading('hmill-4', 7 + s)]).flat(),
+      );
       await waitFor(() => predictions.some((p) => p.reading_id === 'hmill-2-r29'));
       const followed = await request(svc.app).post('/forecast').send({ machine_id: 'hmill-2' }).expect(200);
       expect(followed.body.age_readings).toBe(30);
+      const other = await request(svc.app).post('/forecast').send({ machine_id: 'hmill-4' }).expect(200);
+      expect(other.body.age_readings).toBe(17);
       // The same as the machine's whole history: first readings from the store, the window from the stream.
       const whole = Array.from({ length: 30 }, (_, s) => reading('hmill-2', s).readings);
       const given = await request(svc.app)
@@ -316,7 +324,7 @@ describe('rul-api service', () => {
         given.body.predicted_rul,
       );
       const metrics = (await request(svc.app).get('/metrics')).text;
-      expect(metrics).toMatch(/rul_history_lookups_total\{result="found"[^}]*\} 1/);
+      expect(metrics).toMatch(/rul_history_lookups_total\{result="found"[^}]*\} 2/);
       await store.close();
     });
 

@@ -40,6 +40,9 @@ export interface ReadingsConsumerOptions {
   groupId: string;
 }
 
+/** History lookups in flight at once (a restart meets every machine anew in its first batches). */
+const HISTORY_LOOKUP_CONCURRENCY = 16;
+
 /**
  * sensor-readings → maintenance-predictions. Each valid reading joins its machine's window; when the machine's
  * cadence is reached its forecast is computed (batched per model across the fetched batch) and published, and
@@ -57,6 +60,49 @@ export async function startReadingsConsumer(
     logger,
     event: LogEvents.readingDeadLettered,
   };
+  /**
+   * Machines of the batch that a model with history inputs serves and that this process has not followed yet get
+   * their past from the store (first reading in the batch: readings before it), several lookups at a time.
+   */
+  async function seedNewMachines(
+    store: NonNullable<ReadingsConsumerDeps['history']>,
+    readings: SensorReading[],
+  ) {
+    const first = new Map<string, { reading: SensorReading; model: RulModel }>();
+    for (const reading of readings) {
+      if (first.has(reading.machine_id)) continue;
+      const model = models.select(reading.machine_type, reading.machine_id);
+      if (model?.metadata.history && state.isNew(reading.machine_id, model.metadata))
+        first.set(reading.machine_id, { reading, model });
+    }
+    const pending = [...first.values()];
+    const lookUp = async ({ reading, model }: { reading: SensorReading; model: RulModel }) => {
+      const { metadata } = model;
+      try {
+        const past = await lookupHistory(
+          store,
+          reading.machine_id,
+          metadata.channels,
+          metadata.history!.start_readings,
+          Date.parse(reading.timestamp),
+        );
+        state.seed(reading.machine_id, metadata, past);
+        metrics.historyLookups.inc({ result: past.count > 0 ? 'found' : 'none' });
+      } catch (err) {
+        // Degrade, never block the stream on the store: the machine starts from this reading (looks younger).
+        metrics.historyLookups.inc({ result: 'failed' });
+        logger.warn(
+          { event: LogEvents.historyLookupFailed, machine_id: reading.machine_id, err },
+          'could not read the machine past from the time-series store; following it from this reading',
+        );
+      }
+    };
+    const workers = Array.from({ length: Math.min(HISTORY_LOOKUP_CONCURRENCY, pending.length) }, async () => {
+      for (let next = pending.shift(); next !== undefined; next = pending.shift()) await lookUp(next);
+    });
+    await Promise.all(workers);
+  }
+
   const subscription = await bus.subscribe(
     {
       topics: [options.inputTopic],
@@ -74,33 +120,12 @@ export async function startReadingsConsumer(
       const readings = collectSensorReadings(batch, { machineTypes }, (message, rejected) =>
         deadLetterRejected(ctx, message, rejected, rejectionReporter),
       );
+      if (deps.history) await seedNewMachines(deps.history, readings);
       for (const reading of readings) {
         const model = models.select(reading.machine_type, reading.machine_id);
         if (!model) {
           metrics.readingsWithoutModel.inc({ machine_type: reading.machine_type });
           continue;
-        }
-        const spec = model.metadata.history;
-        if (spec && deps.history && state.isNew(reading.machine_id, model.metadata)) {
-          const beforeMs = Date.parse(reading.timestamp);
-          try {
-            const past = await lookupHistory(
-              deps.history,
-              reading.machine_id,
-              model.metadata.channels,
-              spec.start_readings,
-              beforeMs,
-            );
-            state.seed(reading.machine_id, model.metadata, past);
-            metrics.historyLookups.inc({ result: past.count > 0 ? 'found' : 'none' });
-          } catch (err) {
-            // Degrade, never block the stream on the store: the machine starts from this reading (looks younger).
-            metrics.historyLookups.inc({ result: 'failed' });
-            logger.warn(
-              { event: LogEvents.historyLookupFailed, machine_id: reading.machine_id, err },
-              'could not read the machine past from the time-series store; following it from this reading',
-            );
-          }
         }
         const observed = state.observe(
           reading.machine_id,

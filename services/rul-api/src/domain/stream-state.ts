@@ -19,8 +19,16 @@ export interface StreamModel {
   history?: { start_readings: number };
 }
 
-const keyOf = (model: StreamModel): string =>
-  `${model.name}|${model.window}|${model.history?.start_readings ?? 0}|${model.channels.join(',')}`;
+// Per reading, so computed once per metadata object (a new model version is a new object).
+const keys = new WeakMap<StreamModel, string>();
+function keyOf(model: StreamModel): string {
+  let key = keys.get(model);
+  if (key === undefined) {
+    key = `${model.name}|${model.window}|${model.history?.start_readings ?? 0}|${model.channels.join(',')}`;
+    keys.set(model, key);
+  }
+  return key;
+}
 
 export interface ObserveResult {
   /** A prediction is due now (cadence reached and enough readings seen). */
@@ -65,15 +73,8 @@ export class StreamState {
     const previous = state?.rows[state.rows.length - 1];
     const { values, missing } = toVector(readings, model.channels, previous);
     if (missing.length > 0) return { due: false, missing };
-    if (!state) {
-      if (this.machines.size >= this.options.maxMachines && !this.machines.has(machineId)) {
-        this.machines.delete(this.machines.keys().next().value as string);
-      }
-      state = { model: key, lastMs: timestampMs, rows: [], start: [], sinceLast: 0, count: 0 };
-    }
-    // Re-insert: Map order is least recently updated first.
-    this.machines.delete(machineId);
-    this.machines.set(machineId, state);
+    state ??= { model: key, lastMs: timestampMs, rows: [], start: [], sinceLast: 0, count: 0 };
+    this.put(machineId, state);
     state.lastMs = timestampMs;
     state.rows.push(values);
     if (state.rows.length > model.window) state.rows.shift();
@@ -100,19 +101,23 @@ export class StreamState {
    */
   seed(machineId: string, model: StreamModel, past: { start: Float64Array[]; count: number }): void {
     if (!this.isNew(machineId, model)) return;
+    this.put(machineId, {
+      model: keyOf(model),
+      lastMs: Number.NEGATIVE_INFINITY,
+      rows: [],
+      start: past.start.slice(0, model.history?.start_readings ?? 0),
+      sinceLast: 0,
+      count: past.count,
+    });
+  }
+
+  /** (Re-)inserts a machine last, Map order being least recently updated first; drops the oldest when full. */
+  private put(machineId: string, state: MachineState): void {
     if (this.machines.size >= this.options.maxMachines && !this.machines.has(machineId)) {
       this.machines.delete(this.machines.keys().next().value as string);
     }
     this.machines.delete(machineId);
-    const start = past.start.slice(0, model.history?.start_readings ?? 0);
-    this.machines.set(machineId, {
-      model: keyOf(model),
-      lastMs: Number.NEGATIVE_INFINITY,
-      rows: [],
-      start,
-      sinceLast: 0,
-      count: past.count,
-    });
+    this.machines.set(machineId, state);
   }
 
   /**
