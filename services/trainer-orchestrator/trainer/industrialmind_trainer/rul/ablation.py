@@ -4,7 +4,9 @@
 
 VARIANT letters: z = the window's normalised sensors, d = their change since the engine's baseline (mean of its
 first NB readings seen; fewer are averaged as they are, unpadded), a = each step's age (readings seen / 200).
-Environment: NB (default 30), W (window, 50), CAP (target cap, 125), TAG (a label in the output).
+Environment: NB (default 30), W (window, 50), CAP (target cap, 125), TAG (a label in the output), EXTRA (another
+subset, e.g. FD001 for FD003: all engines of its training file are added to every fold's training engines, never to
+the cuts that score it).
 One plain network per fold (MSE only, no quantile heads, no ensemble): AdamW lr 1e-3, weight decay 1e-3, Gaussian
 noise 0.1 on the sensor features, cosine schedule, up to 30 epochs (transformer 25), epoch chosen on the held-out
 fold's cuts, patience 8. The 80 non-validation engines (split seed 7, as the trainer's) are cut 20 times each as
@@ -37,8 +39,15 @@ def main() -> int:
     pool = sorted(tr + cal)
     order = np.random.default_rng(8).permutation(pool).tolist()
     fold_of = {int(u): i % 5 for i, u in enumerate(order)}
-    norm = D.fit_normalisation({u: eng[u] for u in pool}, D.CONDITIONS[subset], 7)
-    Z = {u: norm.apply(eng[u]).astype(np.float32) for u in pool}
+    extra = []
+    if os.environ.get("EXTRA"):
+        # Another subset's engines, numbered after this one's so the ids never collide.
+        other = D.load_subset(os.environ["EXTRA"])
+        for u, rows in other.items():
+            eng[100000 + u] = rows
+            extra.append(100000 + u)
+    norm = D.fit_normalisation({u: eng[u] for u in pool + extra}, D.CONDITIONS[subset], 7)
+    Z = {u: norm.apply(eng[u]).astype(np.float32) for u in pool + extra}
 
     def feats(z, t):
         """features of the window ending at row t (inclusive) of engine z."""
@@ -81,7 +90,7 @@ def main() -> int:
     oof = np.zeros(len(cy))
     t0 = time.time()
     for f in range(folds_to_run):
-        trn = [u for u in pool if fold_of[u] != f]
+        trn = [u for u in pool if fold_of[u] != f] + extra
         x, y = windows(trn)
         held = np.array([fold_of[int(u)] == f for u in cu])
         torch.manual_seed(7 + f)
@@ -110,7 +119,7 @@ def main() -> int:
     for lo_, hi_ in ((5,50),(50,100),(100,125),(125,151)):
         m = (cy[ran] >= lo_) & (cy[ran] < hi_)
         bands[f"{lo_}-{hi_}"] = [round(float(np.sqrt(np.mean(e[m]**2))),1), round(float(e[m].mean()),1)]
-    print(json.dumps({"tag": TAG, "nb": N_BASE, "w": W, "cap": CAP, "subset": subset, "variant": variant, "arch": arch, "oof_rmse": round(float(np.sqrt(np.mean(e**2))),2), "bands": bands, "secs": round(time.time()-t0)}), flush=True)
+    print(json.dumps({"tag": TAG, "extra": os.environ.get("EXTRA", ""), "nb": N_BASE, "w": W, "cap": CAP, "subset": subset, "variant": variant, "arch": arch, "oof_rmse": round(float(np.sqrt(np.mean(e**2))),2), "bands": bands, "secs": round(time.time()-t0)}), flush=True)
     return 0
 
 

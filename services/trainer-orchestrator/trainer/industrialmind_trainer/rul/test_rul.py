@@ -319,6 +319,36 @@ class CrossFittingTest(unittest.TestCase):
             self.assertEqual(reloaded.members, len(cf["member_folds"]))
 
 
+    def test_extra_subset_engines_only_ever_train(self):
+        from .train import EXTRA_UNIT_OFFSET, cmapss_dataset, parse_args, run
+
+        with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory() as out:
+            for subset, n, seed in (("FD001", 12, 0), ("FD003", 6, 1)):
+                rows = [np.column_stack([np.full(len(raw), u), np.arange(1, len(raw) + 1), raw])
+                        for u, raw in synthetic_engines(n, seed=seed, conditions=1).items()]
+                np.savetxt(os.path.join(data, f"train_{subset}.txt"), np.concatenate(rows))
+            with self.assertRaises(ValueError):
+                cmapss_dataset("FD001", data, 20, extra_subset="FD002")  # six conditions against one
+            ds = cmapss_dataset("FD001", data, 20, extra_subset="FD003")
+            self.assertEqual(len(ds.extra_units), 6)
+            self.assertEqual(sorted(ds.own_units()), list(range(1, 13)))
+            trained_on, windows = [], ds.windows
+            ds.windows = lambda units, *a: (trained_on.append(list(units)), windows(units, *a))[1]
+            args = parse_args(["--subset", "FD001", "--arch", "cnn", "--epochs", "1", "--folds", "3",
+                               "--cal-draws", "2", "--val-draws", "2", "--out", out])
+            meta = run(args, ds, log=lambda _m: None)
+            split, cf = meta["training"]["split"], meta["training"]["cross_fitting"]
+            self.assertEqual(meta["training"]["extra_training"]["engines"], 6)
+            self.assertIn("train_FD003.txt", meta["description"])
+            # Every fold trains on all six extra engines; none is split, held out, calibrated on or validated on.
+            self.assertEqual(len(trained_on), 3)
+            for units in trained_on:
+                self.assertEqual(sorted(u for u in units if u >= EXTRA_UNIT_OFFSET), sorted(ds.extra_units))
+            listed = split["train"] + split["validation"] + [int(u) for u in cf["fold_of"]]
+            self.assertTrue(all(u < EXTRA_UNIT_OFFSET for u in listed))
+            self.assertEqual(sorted(split["train"] + split["validation"]), list(range(1, 13)))
+
+
 class ErrorAnalysisTest(unittest.TestCase):
     def test_bands_split_the_squared_error_by_true_rul(self):
         from .errors import by_band

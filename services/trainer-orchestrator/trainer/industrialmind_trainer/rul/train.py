@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -60,6 +60,14 @@ class Dataset:
     sample_interval_ms: int | None = None
     # History inputs (--history N): each sample also carries the first N readings and the age (data.pack_history).
     history: int = 0
+    # --extra-subset: another subset's engines (ids from EXTRA_UNIT_OFFSET up, in `engines` too) that only ever
+    # train: never split, never in a fold's held-out cuts, calibration or validation.
+    extra_units: list[int] = field(default_factory=list)
+    extra_subset: str | None = None
+
+    def own_units(self) -> list[int]:
+        extra = set(self.extra_units)
+        return [u for u in self.engines if u not in extra]
 
     def windows(self, units, cap, max_rul=None):
         if self.rul is None:
@@ -80,11 +88,29 @@ class Dataset:
         return S.truncated_samples(self.engines, self.rul, units, self.window, draws, seed)
 
 
-def cmapss_dataset(subset: str, dataset_dir: str | None, window: int, history: int = 0) -> Dataset:
+EXTRA_UNIT_OFFSET = 100000
+
+
+def cmapss_dataset(subset: str, dataset_dir: str | None, window: int, history: int = 0,
+                   extra_subset: str | None = None) -> Dataset:
+    engines = D.load_subset(subset, dataset_dir)
+    description = f"C-MAPSS {subset} (train_{subset}.txt)"
+    extra_units: list[int] = []
+    if extra_subset:
+        if extra_subset == subset or D.CONDITIONS[extra_subset] != D.CONDITIONS[subset]:
+            raise ValueError(f"--extra-subset {extra_subset}: must be another subset flown in the same operating "
+                             f"conditions as {subset} (FD001 with FD003, FD002 with FD004)")
+        for u, rows in D.load_subset(extra_subset, dataset_dir).items():
+            engines[EXTRA_UNIT_OFFSET + u] = rows
+            extra_units.append(EXTRA_UNIT_OFFSET + u)
+        description = (f"C-MAPSS {subset} (train_{subset}.txt; training also on all {len(extra_units)} engines "
+                       f"of train_{extra_subset}.txt)")
     return Dataset(
         name=f"rul-cmapss-{subset.lower()}",
-        description=f"C-MAPSS {subset} (train_{subset}.txt)",
-        engines=D.load_subset(subset, dataset_dir),
+        description=description,
+        engines=engines,
+        extra_units=extra_units,
+        extra_subset=extra_subset,
         channels=list(D.CHANNELS),
         sensor_columns=list(D.SENSOR_COLUMNS),
         setting_columns=list(D.SETTING_COLUMNS),
@@ -207,7 +233,7 @@ def cross_fit(args, ds: Dataset, arch: str, norm, pool: list[int], fold_of: dict
     epochs = args.epochs if arch == "cnn" or args.transformer_epochs is None else args.transformer_epochs
     started = time.time()
     for f in range(args.folds):
-        train = [u for u in pool if fold_of[u] != f]
+        train = [u for u in pool if fold_of[u] != f] + ds.extra_units
         x, y = ds.windows(train, cap, args.max_rul)
         held = row_folds == f
         log(f" {arch} fold {f + 1}/{args.folds}: {len(train)} engines, {len(x)} windows, {int(held.sum())} held-out cuts")
@@ -238,7 +264,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
     set_seed(args.seed)
     # The validation share is fixed at 20 %, so a larger calibration share only moves engines out of training and
     # the validation engines stay the same for every --cal-fraction.
-    train_u, cal_u, val_u = D.split_engines(list(ds.engines), args.seed, (0.8 - args.cal_fraction, args.cal_fraction, 0.2))
+    train_u, cal_u, val_u = D.split_engines(ds.own_units(), args.seed, (0.8 - args.cal_fraction, args.cal_fraction, 0.2))
     fold_of: dict[int, int] = {}
     member_folds: dict[str, list[int]] = {}
     if args.folds > 1:
@@ -250,7 +276,7 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
         fold_of = {int(u): i % args.folds for i, u in enumerate(order)}
         train_u, cal_u = pool, pool
     norm = D.fit_normalisation(
-        {u: ds.engines[u] for u in train_u}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
+        {u: ds.engines[u] for u in train_u + ds.extra_units}, ds.conditions, args.seed, ds.sensor_columns, ds.setting_columns, ds.channels
     )
     cap = args.cap if args.cap is not None else ds.cap
     cal_x, cal_y, cal_units = ds.cuts(cal_u, args.cal_draws, args.seed)
@@ -266,8 +292,8 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
             results[arch] = info
             models[arch] = model
     else:
-        x, y = ds.windows(train_u, cap, args.max_rul)
-        log(f"{ds.name}: {len(train_u)} train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
+        x, y = ds.windows(train_u + ds.extra_units, cap, args.max_rul)
+        log(f"{ds.name}: {len(train_u)} (+{len(ds.extra_units)} extra) train / {len(cal_u)} calibration / {len(val_u)} validation engines, "
             f"{len(x)} training windows")
     for arch in args.arch if args.folds <= 1 else []:
         set_seed(args.seed)
@@ -354,6 +380,10 @@ def run(args: argparse.Namespace, ds: Dataset, log=print) -> dict:
             "max_rul": args.max_rul,
             "input_noise": args.noise,
             "history": ds.history,
+            **({"extra_training": {"subset": ds.extra_subset, "engines": len(ds.extra_units),
+                                   "note": "every engine of this subset's training file joined the training engines "
+                                           "(of every fold); none is in calibration or validation"}}
+               if ds.extra_subset else {}),
             "split": {"train": train_u, "calibration": [] if fold_of else cal_u, "validation": val_u},
             **(
                 {"cross_fitting": {"folds": args.folds, "fold_of": {str(u): f for u, f in sorted(fold_of.items())},
@@ -413,6 +443,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--history", type=int, default=0,
                    help="C-MAPSS: also feed the engine's first N readings (its early-life baseline) and its age in "
                         "cycles, as two more ONNX inputs (0: the window only)")
+    p.add_argument("--extra-subset",
+                   help="C-MAPSS: also train on every engine of this subset's training file (same operating "
+                        "conditions: FD001 with FD003, FD002 with FD004); calibration and validation stay this subset's")
     p.add_argument("--age-scale", type=float, default=200.0, help="with --history: the age input is divided by this")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
@@ -430,15 +463,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     subset = args.subset.upper() if args.subset.lower() != "simulator" else "simulator"
     if subset == "simulator":
-        if args.history:
-            print("--history is implemented for C-MAPSS only", file=sys.stderr)
+        if args.history or args.extra_subset:
+            print("--history and --extra-subset are implemented for C-MAPSS only", file=sys.stderr)
             return 2
         if not args.data:
             print("--subset simulator needs --data CSV (bin/industrialmind train rul writes it)", file=sys.stderr)
             return 2
         datasets = simulator_datasets(args.data, args.window)
     elif subset in D.SUBSETS:
-        datasets = [cmapss_dataset(subset, args.data, args.window, args.history)]
+        extra = args.extra_subset.upper() if args.extra_subset else None
+        if extra is not None and extra not in D.SUBSETS:
+            print(f"--extra-subset: expected FD001|FD002|FD003|FD004, got {args.extra_subset!r}", file=sys.stderr)
+            return 2
+        try:
+            datasets = [cmapss_dataset(subset, args.data, args.window, args.history, extra)]
+        except ValueError as e:
+            print(str(e), file=sys.stderr)
+            return 2
     else:
         print(f"--subset: expected FD001|FD002|FD003|FD004|simulator, got {args.subset!r}", file=sys.stderr)
         return 2
