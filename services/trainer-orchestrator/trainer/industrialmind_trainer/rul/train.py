@@ -9,7 +9,8 @@ with --patience), choose the architecture (or, with --combine, their equal-weigh
 scores (--conformal auto: cross-validation over calibration engines) and set the conformal offsets of the 90 %
 interval; the validation engines are touched once, at the end, to report RMSE, PHM08 score and coverage, each
 engine cut so that its true remaining life is uniform in [5, 150] cycles (several seeded draws, one cut per engine
-per draw).
+per draw). With --extra-subset, every engine of the sister subset's training file also trains (every fold), and
+nothing else: the split, the calibration and the validation are this subset's engines only.
 """
 
 from __future__ import annotations
