@@ -41,6 +41,11 @@ def main() -> int:
     fold_of = {int(u): i % 5 for i, u in enumerate(order)}
     extra = []
     if os.environ.get("EXTRA"):
+        try:
+            D.check_sister(subset, os.environ["EXTRA"])
+        except ValueError as e:
+            print(f"EXTRA: {e}", file=sys.stderr)
+            return 2
         # Another subset's engines, numbered after this one's so the ids never collide.
         other = D.load_subset(os.environ["EXTRA"])
         for u, rows in other.items():

@@ -47,6 +47,16 @@ def load_file(path: str) -> dict[int, np.ndarray]:
     return engines
 
 
+def check_sister(subset: str, extra: str) -> None:
+    """Raises ValueError unless `extra` is another subset flown in the same operating conditions as `subset` (FD001
+    with FD003, FD002 with FD004): only then can its engines share the model's normalisation and training."""
+    if extra not in SUBSETS:
+        raise ValueError(f"unknown subset {extra!r}; expected one of {', '.join(SUBSETS)}")
+    if extra == subset or CONDITIONS[extra] != CONDITIONS[subset]:
+        raise ValueError(f"--extra-subset {extra}: must be another subset flown in the same operating conditions as "
+                         f"{subset} (FD001 with FD003, FD002 with FD004)")
+
+
 def subset_of(meta: dict) -> str | None:
     """The C-MAPSS subset a model's metadata names (`rul-cmapss-fd001` -> FD001), None for another model."""
     subset = str(meta.get("name", "")).split("-")[-1].upper()

@@ -98,9 +98,7 @@ def cmapss_dataset(subset: str, dataset_dir: str | None, window: int, history: i
     description = f"C-MAPSS {subset} (train_{subset}.txt)"
     extra_units: list[int] = []
     if extra_subset:
-        if extra_subset == subset or D.CONDITIONS[extra_subset] != D.CONDITIONS[subset]:
-            raise ValueError(f"--extra-subset {extra_subset}: must be another subset flown in the same operating "
-                             f"conditions as {subset} (FD001 with FD003, FD002 with FD004)")
+        D.check_sister(subset, extra_subset)
         for u, rows in D.load_subset(extra_subset, dataset_dir).items():
             engines[EXTRA_UNIT_OFFSET + u] = rows
             extra_units.append(EXTRA_UNIT_OFFSET + u)
